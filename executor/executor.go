@@ -1,0 +1,156 @@
+package executor
+
+import (
+	"context"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/ddbsql/ddbsql/planner"
+	"github.com/ddbsql/ddbsql/sqlerr"
+)
+
+// Item is one row: attribute name → value. An absent key is a missing
+// attribute, distinct from a NULL value.
+type Item = map[string]types.AttributeValue
+
+// DynamoDB is the part of the DynamoDB API the executor calls.
+// *dynamodb.Client implements it; tests use a recording fake.
+type DynamoDB interface {
+	GetItem(context.Context, *dynamodb.GetItemInput, ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error)
+	BatchGetItem(context.Context, *dynamodb.BatchGetItemInput, ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error)
+	Query(context.Context, *dynamodb.QueryInput, ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error)
+	Scan(context.Context, *dynamodb.ScanInput, ...func(*dynamodb.Options)) (*dynamodb.ScanOutput, error)
+	PutItem(context.Context, *dynamodb.PutItemInput, ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error)
+	UpdateItem(context.Context, *dynamodb.UpdateItemInput, ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error)
+	DeleteItem(context.Context, *dynamodb.DeleteItemInput, ...func(*dynamodb.Options)) (*dynamodb.DeleteItemOutput, error)
+	CreateTable(context.Context, *dynamodb.CreateTableInput, ...func(*dynamodb.Options)) (*dynamodb.CreateTableOutput, error)
+	UpdateTable(context.Context, *dynamodb.UpdateTableInput, ...func(*dynamodb.Options)) (*dynamodb.UpdateTableOutput, error)
+	DeleteTable(context.Context, *dynamodb.DeleteTableInput, ...func(*dynamodb.Options)) (*dynamodb.DeleteTableOutput, error)
+	DescribeTable(context.Context, *dynamodb.DescribeTableInput, ...func(*dynamodb.Options)) (*dynamodb.DescribeTableOutput, error)
+	DescribeTimeToLive(context.Context, *dynamodb.DescribeTimeToLiveInput, ...func(*dynamodb.Options)) (*dynamodb.DescribeTimeToLiveOutput, error)
+	ListTables(context.Context, *dynamodb.ListTablesInput, ...func(*dynamodb.Options)) (*dynamodb.ListTablesOutput, error)
+}
+
+// RowIter streams rows. Next returns io.EOF after the last row. Close stops
+// every in-flight call and page of the statement; it is safe to call twice.
+type RowIter interface {
+	Next() (Item, error)
+	Close() error
+}
+
+// Progress reports how far a long statement has got, for progress lines.
+type Progress struct {
+	Message  string // set by DDL waits ("waiting for table Users to become ACTIVE")
+	Calls    int64
+	Pages    int64
+	Scanned  int64
+	Returned int64
+	Capacity float64
+}
+
+// Options tune an Executor.
+type Options struct {
+	// Concurrency bounds the calls one statement has in flight (parallel scan
+	// segments, IN queries, BatchGetItem chunks). Default 8.
+	Concurrency int
+	// OnProgress, when set, is called from time to time during long reads
+	// and DDL waits (at most a few times a second).
+	OnProgress func(Progress)
+	// OnSchemaChange, when set, is called with a table's name after DDL
+	// changed it, so a catalog cache can forget it.
+	OnSchemaChange func(table string)
+}
+
+// Executor runs plans against DynamoDB.
+type Executor struct {
+	api  DynamoDB
+	opts Options
+}
+
+// New returns an Executor calling api.
+func New(api DynamoDB, opts Options) *Executor {
+	if opts.Concurrency <= 0 {
+		opts.Concurrency = 8
+	}
+	return &Executor{api: api, opts: opts}
+}
+
+// Result is the outcome of running a statement.
+type Result struct {
+	// Columns and KeyColumns describe Rows (see planner.Plan).
+	Columns    []string
+	KeyColumns []string
+	// Rows is non-nil for statements that return rows (SELECT, EXPLAIN,
+	// SHOW, DESCRIBE, writes with RETURNING). The caller must Close it.
+	Rows RowIter
+	// Tag is the command tag (PostgreSQL style) for statements without
+	// rows: "INSERT 0 1", "UPDATE 1", "DELETE 0", "CREATE TABLE", ...; for
+	// statements with rows it is the verb ("SELECT") and the front end adds
+	// the count.
+	Tag string
+	// RowsAffected counts items written.
+	RowsAffected int64
+}
+
+// Run executes p with params bound to its parameters (params[i] is
+// parameter i). Run returns once the statement has started; rows stream
+// through Result.Rows.
+func (e *Executor) Run(ctx context.Context, p *planner.Plan, params []types.AttributeValue) (*Result, error) {
+	if len(params) < p.NumParams {
+		return nil, sqlerr.New(sqlerr.InvalidParameter,
+			"statement has %d parameters but %d values were given", p.NumParams, len(params))
+	}
+	env := &env{params: params, stats: newStats()}
+	switch n := p.Root.(type) {
+	case *planner.PutItem:
+		return e.putItem(ctx, env, n)
+	case *planner.UpdateItem:
+		return e.updateItem(ctx, env, n)
+	case *planner.DeleteItem:
+		return e.deleteItem(ctx, env, n)
+	case *planner.CreateTable:
+		return e.createTable(ctx, n)
+	case *planner.CreateIndex:
+		return e.createIndex(ctx, n)
+	case *planner.DropTable:
+		return e.dropTable(ctx, n)
+	case *planner.DropIndex:
+		return e.dropIndex(ctx, n)
+	case *planner.ShowTables:
+		return e.showTables(ctx, n)
+	case *planner.DescribeTable:
+		return e.describeTable(ctx, n)
+	case *planner.Explain:
+		return e.explain(ctx, env, n)
+	}
+	rows, err := e.open(ctx, env, p.Root)
+	if err != nil {
+		return nil, err
+	}
+	return &Result{Columns: p.Columns, KeyColumns: p.KeyColumns, Rows: rows, Tag: p.Tag}, nil
+}
+
+// open returns the rows of a row-producing node. It is the one switch over
+// the relational nodes.
+func (e *Executor) open(ctx context.Context, env *env, node planner.Node) (RowIter, error) {
+	switch n := node.(type) {
+	case *planner.Read:
+		return e.openRead(ctx, env, n)
+	case *planner.Filter:
+		return e.openFilter(ctx, env, n)
+	case *planner.Project:
+		return e.openProject(ctx, env, n)
+	case *planner.Sort:
+		return e.openSort(ctx, env, n)
+	case *planner.Limit:
+		return e.openLimit(ctx, env, n)
+	case *planner.Distinct:
+		return e.openDistinct(ctx, env, n)
+	case *planner.Aggregate:
+		return e.openAggregate(ctx, env, n)
+	case planner.SingleRow, *planner.SingleRow:
+		return e.openSingleRow(ctx, env)
+	}
+	return nil, sqlerr.New(sqlerr.Internal, "executor: unexpected plan node %T", node)
+}
