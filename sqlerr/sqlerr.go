@@ -40,7 +40,10 @@ const (
 	// valid but not allowed by policy).
 	FullScanRefused   = "42501"
 	ConnectionFailure = "08006"
-	Internal          = "XX000"
+	// InvalidAuthorization is returned when DynamoDB refuses the caller's
+	// credentials or permissions, or none can be found.
+	InvalidAuthorization = "28000"
+	Internal             = "XX000"
 )
 
 // Error is an error with a SQLSTATE.

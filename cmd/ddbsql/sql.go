@@ -1,0 +1,142 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/ddbsql/ddbsql/format"
+	"github.com/ddbsql/ddbsql/planner"
+	"github.com/ddbsql/ddbsql/repl"
+	"github.com/ddbsql/ddbsql/session"
+	"github.com/ddbsql/ddbsql/sqlerr"
+)
+
+const sqlUsage = `Usage: ddbsql [flags] [-c SQL]... [-f FILE]...
+       ddbsql sample [flags]      create the sample tables and load their data
+       ddbsql version
+
+Runs SQL against Amazon DynamoDB (or any DynamoDB-compatible endpoint).
+SQL comes from -c (repeatable), -f (repeatable), in that order, else from
+standard input. Statements are separated by ';'.
+
+Exit status: 0 success; 1 a statement failed; 2 bad usage or no connection;
+3 interrupted.
+
+Flags:
+`
+
+// stringList is a repeatable string flag.
+type stringList []string
+
+func (s *stringList) String() string     { return strings.Join(*s, "; ") }
+func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
+
+func runSQL(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("ddbsql", flag.ContinueOnError)
+	var (
+		conn            connFlags
+		commands, files stringList
+		formatName      = fs.String("format", "table", "output format: "+strings.Join(format.Names(), ", "))
+		scanPolicy      = fs.String("scan-policy", "warn", "what a statement without a key condition does: allow, warn or deny")
+		segments        = fs.Int("segments", 0, "parallel scan segments (0: chosen from the table size)")
+		consistent      = fs.Bool("consistent-read", false, "strongly consistent reads (table and local indexes)")
+		quiet           = fs.Bool("q", false, "quiet: no command tags or informational lines")
+		continueOnError = fs.Bool("continue-on-error", false, "run the remaining statements after a failure (exit status still 1)")
+		echo            = fs.Bool("echo", false, "print each statement before running it")
+	)
+	conn.register(fs)
+	fs.Var(&commands, "c", "run this SQL (repeatable)")
+	fs.Var(&files, "f", "run the SQL in this file (repeatable; - is standard input)")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), sqlUsage)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return &exitError{code: exitUsage, err: errors.New("")}
+	}
+	if fs.NArg() > 0 {
+		return &exitError{code: exitUsage, err: fmt.Errorf("unexpected argument %q (SQL goes in -c or -f)", fs.Arg(0))}
+	}
+	if _, err := format.New(*formatName, io.Discard, format.Options{}); err != nil {
+		return &exitError{code: exitUsage, err: err}
+	}
+	policy, err := planner.ParseScanPolicy(*scanPolicy)
+	if err != nil {
+		return &exitError{code: exitUsage, err: err}
+	}
+
+	client, err := conn.client(ctx)
+	if err != nil {
+		return &exitError{code: exitUsage, err: err}
+	}
+	sess := session.New(client, session.Config{Planner: planner.Options{
+		ScanPolicy: policy, Segments: *segments, ConsistentRead: *consistent}})
+	sess.OnNotice = func(msg string) {
+		if !*quiet {
+			fmt.Fprintln(os.Stderr, "WARNING: ", msg)
+		}
+	}
+	script := &repl.Script{Session: sess, Out: os.Stdout, Err: os.Stderr, Format: *formatName,
+		Quiet: *quiet, ContinueOnError: *continueOnError, Echo: *echo}
+
+	type source struct{ name, text string }
+	var sources []source
+	for _, c := range commands {
+		sources = append(sources, source{"-c", c})
+	}
+	for _, f := range files {
+		var data []byte
+		if f == "-" {
+			data, err = io.ReadAll(os.Stdin)
+		} else {
+			data, err = os.ReadFile(f)
+		}
+		if err != nil {
+			return &exitError{code: exitUsage, err: err}
+		}
+		sources = append(sources, source{f, string(data)})
+	}
+	if len(sources) == 0 {
+		if isTerminal(os.Stdin) && !*quiet {
+			fmt.Fprintln(os.Stderr, "ddbsql: reading SQL from the terminal; end with Ctrl-D")
+		}
+		data, err := io.ReadAll(os.Stdin)
+		if err != nil {
+			return &exitError{code: exitUsage, err: err}
+		}
+		sources = append(sources, source{"stdin", string(data)})
+	}
+	failed := false
+	for _, src := range sources {
+		err := script.Run(ctx, src.name, src.text)
+		switch {
+		case err == nil:
+		case errors.Is(err, repl.ErrStatementFailed):
+			failed = true
+			if !*continueOnError {
+				return &exitError{code: exitStatement}
+			}
+		case sqlerr.Code(err) == sqlerr.QueryCanceled:
+			return &exitError{code: exitCanceled, err: errors.New("interrupted")}
+		default:
+			return &exitError{code: exitStatement, err: err}
+		}
+	}
+	if failed {
+		return &exitError{code: exitStatement}
+	}
+	return nil
+}
+
+func isTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

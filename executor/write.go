@@ -1,0 +1,210 @@
+package executor
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/ddbsql/ddbsql/parser"
+	"github.com/ddbsql/ddbsql/planner"
+	"github.com/ddbsql/ddbsql/sqlerr"
+)
+
+// Writes touch one item each and are never retried here beyond what the SDK
+// retryer does for throttling and transient network errors, so that a
+// statement runs its write at most once as far as ddbsql can tell.
+
+// putItem runs INSERT (PutItem guarded by attribute_not_exists on the key)
+// and UPSERT (a plain PutItem).
+func (e *Executor) putItem(ctx context.Context, env *env, n *planner.PutItem) (*Result, error) {
+	v, err := env.value(n.Item)
+	if err != nil {
+		return nil, err
+	}
+	m, ok := v.(*types.AttributeValueMemberM)
+	if !ok {
+		return nil, sqlerr.New(sqlerr.InvalidParameter, "INSERT needs a map value, got %s", attributeTypeName(v)).
+			WithHint("write the item as {'attr': value, ...}")
+	}
+	return e.sendPut(ctx, env, n, m.Value)
+}
+
+// sendPut writes item, evaluated from n.Item.
+func (e *Executor) sendPut(ctx context.Context, env *env, n *planner.PutItem, item Item) (*Result, error) {
+	in := &dynamodb.PutItemInput{
+		TableName:              aws.String(n.Table),
+		Item:                   item,
+		ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal,
+	}
+	if !n.Upsert {
+		in.ConditionExpression, in.ExpressionAttributeNames = keyAbsentCondition(n.KeyAttrs)
+	}
+	env.recordCall()
+	out, err := e.api.PutItem(ctx, in)
+	if err != nil {
+		if isErrorCode(err, "ConditionalCheckFailedException") {
+			dup := sqlerr.New(sqlerr.UniqueViolation, "duplicate key: an item with key %s already exists in %q",
+				formatKey(n.KeyAttrs, item), n.Table).
+				WithHint("UPSERT replaces an existing item")
+			dup.Detail, dup.Err = "ConditionalCheckFailedException", err
+			return nil, dup
+		}
+		return nil, mapTableError(err, n.Table)
+	}
+	env.recordCapacity(out.ConsumedCapacity)
+	return &Result{Tag: "INSERT 0 1", RowsAffected: 1}, nil
+}
+
+// keyAbsentCondition is the ConditionExpression that makes PutItem fail when
+// an item with the same key exists. The key attributes go through
+// expression attribute names since they may be reserved words.
+func keyAbsentCondition(keyAttrs []string) (*string, map[string]string) {
+	names := make(map[string]string, len(keyAttrs))
+	cond := ""
+	for i, attr := range keyAttrs {
+		name := "#k" + strconv.Itoa(i)
+		names[name] = attr
+		if i > 0 {
+			cond += " AND "
+		}
+		cond += "attribute_not_exists(" + name + ")"
+	}
+	return aws.String(cond), names
+}
+
+// updateItem runs UPDATE of one item by its full key. The planner's
+// Condition includes the key's existence, so a missing item is a failed
+// condition: UPDATE never creates an item.
+func (e *Executor) updateItem(ctx context.Context, env *env, n *planner.UpdateItem) (*Result, error) {
+	key, err := env.key(n.Key)
+	if err != nil {
+		return nil, err
+	}
+	values, err := env.values(n.Values)
+	if err != nil {
+		return nil, err
+	}
+	return e.sendUpdate(ctx, env, n, key, values)
+}
+
+// sendUpdate updates the item with key, values being n.Values evaluated.
+func (e *Executor) sendUpdate(ctx context.Context, env *env, n *planner.UpdateItem, key, values Item) (*Result, error) {
+	in := &dynamodb.UpdateItemInput{
+		TableName:              aws.String(n.Table),
+		Key:                    key,
+		UpdateExpression:       optString(n.Update),
+		ConditionExpression:    optString(n.Condition),
+		ReturnValues:           returnValues(n.Returning),
+		ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal,
+	}
+	if len(n.Names) > 0 {
+		in.ExpressionAttributeNames = n.Names
+	}
+	if len(values) > 0 {
+		in.ExpressionAttributeValues = values
+	}
+	env.recordCall()
+	out, err := e.api.UpdateItem(ctx, in)
+	if err != nil {
+		return nil, writeError(err, "UPDATE", n.Table, n.Key, key)
+	}
+	env.recordCapacity(out.ConsumedCapacity)
+	if n.Returning == parser.ReturnNothing {
+		return &Result{Tag: "UPDATE 1", RowsAffected: 1}, nil
+	}
+	attrs := out.Attributes
+	if attrs == nil {
+		attrs = Item{}
+	}
+	return &Result{Rows: rowsOf(attrs), Tag: "UPDATE", RowsAffected: 1}, nil
+}
+
+// deleteItem runs DELETE of one item by its full key. A missing item is
+// success with nothing deleted; to tell the two apart the old item is always
+// requested (ALL_OLD), and returned as a row only under RETURNING.
+func (e *Executor) deleteItem(ctx context.Context, env *env, n *planner.DeleteItem) (*Result, error) {
+	key, err := env.key(n.Key)
+	if err != nil {
+		return nil, err
+	}
+	values, err := env.values(n.Values)
+	if err != nil {
+		return nil, err
+	}
+	return e.sendDelete(ctx, env, n, key, values)
+}
+
+// sendDelete deletes the item with key, values being n.Values evaluated.
+func (e *Executor) sendDelete(ctx context.Context, env *env, n *planner.DeleteItem, key, values Item) (*Result, error) {
+	in := &dynamodb.DeleteItemInput{
+		TableName:              aws.String(n.Table),
+		Key:                    key,
+		ConditionExpression:    optString(n.Condition),
+		ReturnValues:           types.ReturnValueAllOld,
+		ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal,
+	}
+	if len(n.Names) > 0 {
+		in.ExpressionAttributeNames = n.Names
+	}
+	if len(values) > 0 {
+		in.ExpressionAttributeValues = values
+	}
+	env.recordCall()
+	out, err := e.api.DeleteItem(ctx, in)
+	if err != nil {
+		return nil, writeError(err, "DELETE", n.Table, n.Key, key)
+	}
+	env.recordCapacity(out.ConsumedCapacity)
+	var deleted []Item
+	if len(out.Attributes) > 0 {
+		deleted = append(deleted, out.Attributes)
+	}
+	affected := int64(len(deleted))
+	if n.Returning == parser.ReturnNothing {
+		return &Result{Tag: "DELETE " + strconv.FormatInt(affected, 10), RowsAffected: affected}, nil
+	}
+	return &Result{Rows: rowsOf(deleted...), Tag: "DELETE", RowsAffected: affected}, nil
+}
+
+// writeError maps the error of an UpdateItem or DeleteItem: a failed
+// condition names the key, whether the item is missing or the rest of the
+// WHERE clause is false.
+func writeError(err error, verb, table string, k planner.Key, key Item) error {
+	if !isErrorCode(err, "ConditionalCheckFailedException") {
+		return mapTableError(err, table)
+	}
+	attrs := make([]string, len(k))
+	for i, part := range k {
+		attrs[i] = part.Attr
+	}
+	e := sqlerr.New(sqlerr.CheckViolation, "%s did not apply: no item with key %s matches the condition",
+		verb, formatKey(attrs, key))
+	e.Detail, e.Err = "ConditionalCheckFailedException", err
+	return e
+}
+
+// returnValues maps a RETURNING clause to DynamoDB's ReturnValues.
+func returnValues(r parser.Returning) types.ReturnValue {
+	switch r {
+	case parser.ReturnAllOld:
+		return types.ReturnValueAllOld
+	case parser.ReturnModifiedOld:
+		return types.ReturnValueUpdatedOld
+	case parser.ReturnAllNew:
+		return types.ReturnValueAllNew
+	case parser.ReturnModifiedNew:
+		return types.ReturnValueUpdatedNew
+	}
+	return ""
+}
+
+// optString returns nil for "", since DynamoDB rejects empty expressions.
+func optString(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return aws.String(s)
+}

@@ -1,0 +1,165 @@
+// Package session is the one entry point every front end uses: "run this
+// statement in this session". A Session owns the settings that shape plans
+// (scan_policy, segments, consistent reads), the catalog cache and the
+// executor, and passes each statement down the pipeline:
+//
+//	text → parser → planner (with the catalog) → executor → rows
+//
+// Example:
+//
+//	s := session.New(client, session.Config{})
+//	s.OnNotice = func(msg string) { fmt.Fprintln(os.Stderr, "WARNING:", msg) }
+//	stmts, _ := parser.Parse(`SELECT * FROM "Users" WHERE "userId" = 'u001'`)
+//	res, err := s.Run(ctx, stmts[0], nil)
+//	// read res.Rows until io.EOF, then Close it.
+package session
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/ddbsql/ddbsql/catalog"
+	"github.com/ddbsql/ddbsql/executor"
+	"github.com/ddbsql/ddbsql/parser"
+	"github.com/ddbsql/ddbsql/planner"
+	"github.com/ddbsql/ddbsql/sqlerr"
+)
+
+// Config sets up a Session.
+type Config struct {
+	Planner  planner.Options
+	Executor executor.Options
+}
+
+// Session runs statements against one DynamoDB endpoint. Its methods are
+// safe for one goroutine at a time (a connection, a REPL); open one Session
+// per concurrent user.
+type Session struct {
+	cat  *catalog.Dynamo
+	exec *executor.Executor
+
+	mu   sync.Mutex
+	opts planner.Options
+
+	// OnNotice receives warnings (such as the full-scan warning) before a
+	// statement runs. Nil discards them.
+	OnNotice func(msg string)
+}
+
+// New returns a Session over api.
+func New(api executor.DynamoDB, cfg Config) *Session {
+	s := &Session{cat: catalog.NewDynamo(api), opts: cfg.Planner}
+	if s.opts.ScanPolicy == "" {
+		s.opts.ScanPolicy = planner.ScanWarn
+	}
+	eo := cfg.Executor
+	user := eo.OnSchemaChange
+	eo.OnSchemaChange = func(table string) {
+		s.cat.Invalidate(table)
+		if user != nil {
+			user(table)
+		}
+	}
+	s.exec = executor.New(api, eo)
+	return s
+}
+
+// Plan plans stmt with the session's settings.
+func (s *Session) Plan(ctx context.Context, stmt parser.Statement) (*planner.Plan, error) {
+	s.mu.Lock()
+	opts := s.opts
+	s.mu.Unlock()
+	return planner.New(s.cat, opts).Plan(ctx, stmt)
+}
+
+// Run plans and executes stmt with params bound to its parameters. Warnings
+// go to OnNotice before anything runs.
+func (s *Session) Run(ctx context.Context, stmt parser.Statement, params []types.AttributeValue) (*executor.Result, error) {
+	plan, err := s.Plan(ctx, stmt)
+	if err != nil {
+		return nil, err
+	}
+	return s.Execute(ctx, plan, params)
+}
+
+// Execute runs a plan made by Plan.
+func (s *Session) Execute(ctx context.Context, plan *planner.Plan, params []types.AttributeValue) (*executor.Result, error) {
+	if s.OnNotice != nil {
+		for _, w := range plan.Warnings {
+			s.OnNotice(w)
+		}
+	}
+	return s.exec.Run(ctx, plan, params)
+}
+
+// Setting names.
+const (
+	SettingScanPolicy     = "scan_policy"
+	SettingSegments       = "segments"
+	SettingConsistentRead = "consistent_read"
+)
+
+// Set changes a setting by name.
+func (s *Session) Set(name, value string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch strings.ToLower(name) {
+	case SettingScanPolicy:
+		p, err := planner.ParseScanPolicy(value)
+		if err != nil {
+			return err
+		}
+		s.opts.ScanPolicy = p
+	case SettingSegments:
+		n, err := strconv.Atoi(value)
+		if err != nil || n < 0 || n > 1000000 {
+			return sqlerr.New(sqlerr.InvalidParameter, "invalid segments %q: want a number of parallel scan segments (0 chooses from the table size)", value)
+		}
+		s.opts.Segments = n
+	case SettingConsistentRead:
+		b, err := strconv.ParseBool(strings.ToLower(value))
+		if err != nil {
+			switch strings.ToLower(value) {
+			case "on", "yes":
+				b, err = true, nil
+			case "off", "no":
+				b, err = false, nil
+			}
+		}
+		if err != nil {
+			return sqlerr.New(sqlerr.InvalidParameter, "invalid consistent_read %q: want on or off", value)
+		}
+		s.opts.ConsistentRead = b
+	default:
+		return sqlerr.New(sqlerr.UndefinedObject, "unrecognized setting %q", name).
+			WithHint("settings: %s", strings.Join(SettingNames(), ", "))
+	}
+	return nil
+}
+
+// Settings returns every setting's current value.
+func (s *Session) Settings() map[string]string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return map[string]string{
+		SettingScanPolicy:     string(s.opts.ScanPolicy),
+		SettingSegments:       fmt.Sprint(s.opts.Segments),
+		SettingConsistentRead: map[bool]string{true: "on", false: "off"}[s.opts.ConsistentRead],
+	}
+}
+
+// SettingNames lists the settings Set accepts.
+func SettingNames() []string {
+	names := []string{SettingScanPolicy, SettingSegments, SettingConsistentRead}
+	sort.Strings(names)
+	return names
+}
+
+// Catalog returns the session's catalog (cached table metadata).
+func (s *Session) Catalog() *catalog.Dynamo { return s.cat }
