@@ -106,7 +106,7 @@ func executeStatement(ctx context.Context, api *dynamodb.Client, stmt string) ([
 }
 
 func itemLine(it map[string]types.AttributeValue) string {
-	js, err := format.MarshalItemJSON(it, nil)
+	js, err := format.MarshalItemJSON(canonical(it), nil)
 	if err != nil {
 		return "<" + err.Error() + ">"
 	}
@@ -127,5 +127,5 @@ func ddbsqlRows(ctx context.Context, t *testing.T, sess *session.Session, stmt s
 	if res.Rows == nil {
 		t.Fatalf("%s returned no rows", stmt)
 	}
-	return Rows(res)
+	return Rows(res, nil)
 }

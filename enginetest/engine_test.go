@@ -44,7 +44,10 @@ func sampleSession(t *testing.T, b testbackend.Backend) *session.Session {
 // Commands:
 //
 //	sql [sorted]       run the statements; rows sorted when the order is not defined
-//	sql needs=transactions,ttl,partiql   skip on backends without these
+//	sql needs=(transactions,ttl,partiql,index-updates)   skip on backends without these
+//
+// A capability skip ends the file on that backend, so such cases live in
+// files of their own.
 func TestEngine(t *testing.T) {
 	testbackend.Each(t, func(t *testing.T, b testbackend.Backend) {
 		sess := sampleSession(t, b)
@@ -65,6 +68,8 @@ func TestEngine(t *testing.T) {
 								caps.TTL = true
 							case "partiql":
 								caps.PartiQL = true
+							case "index-updates":
+								caps.IndexUpdates = true
 							}
 						}
 						b.Require(t, caps)

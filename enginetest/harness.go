@@ -17,6 +17,9 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/smithy-go"
+
 	"github.com/ddbsql/ddbsql/executor"
 	"github.com/ddbsql/ddbsql/format"
 	"github.com/ddbsql/ddbsql/parser"
@@ -43,13 +46,24 @@ func RunScript(ctx context.Context, sess *session.Session, sql string, sorted bo
 			b.WriteString("WARNING: " + w + "\n")
 		}
 		if err != nil {
-			e := sqlerr.As(err)
-			fmt.Fprintf(&b, "ERROR %s: %s\n", e.Code, e.Error())
+			b.WriteString(errorLine(err) + "\n")
 			continue
 		}
 		b.WriteString(out)
 	}
 	return b.String()
+}
+
+// errorLine renders an error as "ERROR <SQLSTATE>: message". Errors that
+// come from DynamoDB show the exception name instead of the backend's own
+// wording, which differs between DynamoDB Local and dynalite.
+func errorLine(err error) string {
+	e := sqlerr.As(err)
+	var apiErr smithy.APIError
+	if errors.As(err, &apiErr) && e.Code == sqlerr.InvalidParameter {
+		return fmt.Sprintf("ERROR %s: DynamoDB %s", e.Code, apiErr.ErrorCode())
+	}
+	return fmt.Sprintf("ERROR %s: %s", e.Code, e.Error())
 }
 
 func runOne(ctx context.Context, sess *session.Session, text string, sorted bool) (string, error) {
@@ -64,7 +78,7 @@ func runOne(ctx context.Context, sess *session.Session, text string, sorted bool
 	if res.Rows == nil {
 		return res.Tag + "\n", nil
 	}
-	lines, err := Rows(res)
+	lines, err := Rows(res, res.Columns)
 	if err != nil {
 		return "", err
 	}
@@ -75,14 +89,18 @@ func runOne(ctx context.Context, sess *session.Session, text string, sorted bool
 	for _, l := range lines {
 		b.WriteString(l + "\n")
 	}
-	fmt.Fprintf(&b, "(%d rows)\n", len(lines))
+	if len(lines) == 1 {
+		b.WriteString("(1 row)\n")
+	} else {
+		fmt.Fprintf(&b, "(%d rows)\n", len(lines))
+	}
 	return b.String(), nil
 }
 
-// Rows drains a result into one ddbjson line per row, attribute names
-// sorted, so that results compare exactly (all ten types, numbers as
-// stored).
-func Rows(res *executor.Result) ([]string, error) {
+// Rows drains a result into one ddbjson line per row (the attributes named
+// in order first, then the others sorted by name; sets sorted), so that
+// results compare exactly: all ten types, numbers as stored.
+func Rows(res *executor.Result, order []string) ([]string, error) {
 	defer res.Rows.Close()
 	var lines []string
 	for {
@@ -93,10 +111,46 @@ func Rows(res *executor.Result) ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		js, err := format.MarshalItemJSON(row, nil)
+		js, err := format.MarshalItemJSON(canonical(row), order)
 		if err != nil {
 			return nil, err
 		}
 		lines = append(lines, string(js))
 	}
+}
+
+// canonical returns the item with the elements of every set sorted: sets
+// have no order, and backends return them differently.
+func canonical(it map[string]types.AttributeValue) map[string]types.AttributeValue {
+	out := make(map[string]types.AttributeValue, len(it))
+	for k, v := range it {
+		out[k] = canonicalValue(v)
+	}
+	return out
+}
+
+func canonicalValue(v types.AttributeValue) types.AttributeValue {
+	switch x := v.(type) {
+	case *types.AttributeValueMemberSS:
+		s := append([]string(nil), x.Value...)
+		sort.Strings(s)
+		return &types.AttributeValueMemberSS{Value: s}
+	case *types.AttributeValueMemberNS:
+		s := append([]string(nil), x.Value...)
+		sort.Strings(s)
+		return &types.AttributeValueMemberNS{Value: s}
+	case *types.AttributeValueMemberBS:
+		s := append([][]byte(nil), x.Value...)
+		sort.Slice(s, func(i, j int) bool { return string(s[i]) < string(s[j]) })
+		return &types.AttributeValueMemberBS{Value: s}
+	case *types.AttributeValueMemberM:
+		return &types.AttributeValueMemberM{Value: canonical(x.Value)}
+	case *types.AttributeValueMemberL:
+		l := make([]types.AttributeValue, len(x.Value))
+		for i, e := range x.Value {
+			l[i] = canonicalValue(e)
+		}
+		return &types.AttributeValueMemberL{Value: l}
+	}
+	return v
 }

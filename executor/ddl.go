@@ -54,8 +54,15 @@ func (e *Executor) createIndex(ctx context.Context, n *planner.CreateIndex) (*Re
 	if hasIndex(table, s.Index.Name) {
 		return nil, sqlerr.New(sqlerr.DuplicateObject, "index %q already exists on table %q", s.Index.Name, s.Table)
 	}
-	if _, err := e.api.UpdateTable(ctx, createIndexInput(s, table)); err != nil {
+	out, err := e.api.UpdateTable(ctx, createIndexInput(s, table))
+	if err != nil {
 		return nil, mapTableError(err, s.Table)
+	}
+	// DynamoDB answers with the index CREATING; an endpoint that answers
+	// without it ignored the request (dynalite does) and would never make
+	// the index ACTIVE.
+	if d := out.TableDescription; d != nil && !hasIndex(d, s.Index.Name) {
+		return nil, indexChangesUnsupported()
 	}
 	what := "index " + s.Index.Name + " on " + s.Table + " to become ACTIVE"
 	active := func(st types.IndexStatus) bool { return st == types.IndexStatusActive }
@@ -103,7 +110,7 @@ func (e *Executor) dropIndex(ctx context.Context, n *planner.DropIndex) (*Result
 				"%q is a local secondary index, which lives as long as its table", s.Name)
 		}
 	}
-	_, err = e.api.UpdateTable(ctx, &dynamodb.UpdateTableInput{
+	out, err := e.api.UpdateTable(ctx, &dynamodb.UpdateTableInput{
 		TableName: aws.String(s.Table),
 		GlobalSecondaryIndexUpdates: []types.GlobalSecondaryIndexUpdate{{
 			Delete: &types.DeleteGlobalSecondaryIndexAction{IndexName: aws.String(s.Name)},
@@ -111,6 +118,11 @@ func (e *Executor) dropIndex(ctx context.Context, n *planner.DropIndex) (*Result
 	})
 	if err != nil {
 		return nil, mapTableError(err, s.Table)
+	}
+	// DynamoDB answers with the index DELETING; still ACTIVE means the
+	// endpoint ignored the request.
+	if d := out.TableDescription; d != nil && gsiStatus(d, s.Name) == types.IndexStatusActive {
+		return nil, indexChangesUnsupported()
 	}
 	// Forget the index before waiting too: it is unusable from now on.
 	e.schemaChanged(s.Table)
@@ -143,4 +155,23 @@ func hasIndex(t *types.TableDescription, name string) bool {
 		}
 	}
 	return false
+}
+
+// gsiStatus returns the status of the table's GSI called name, "" when it
+// has none.
+func gsiStatus(t *types.TableDescription, name string) types.IndexStatus {
+	for _, ix := range t.GlobalSecondaryIndexes {
+		if aws.ToString(ix.IndexName) == name {
+			return ix.IndexStatus
+		}
+	}
+	return ""
+}
+
+// indexChangesUnsupported is the error for an endpoint that accepts
+// UpdateTable but ignores its index changes.
+func indexChangesUnsupported() error {
+	return sqlerr.New(sqlerr.FeatureNotSupported,
+		"this DynamoDB endpoint ignored the index change: it cannot add or drop indexes of existing tables").
+		WithHint("declare the index in CREATE TABLE, or use DynamoDB or DynamoDB Local")
 }

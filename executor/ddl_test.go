@@ -314,6 +314,39 @@ func TestCreateIndexErrors(t *testing.T) {
 	wantState(t, err, sqlerr.UndefinedTable, `table "Nope" does not exist`)
 }
 
+func TestIndexChangeIgnoredByEndpoint(t *testing.T) {
+	withGSI := provisionedOrders()
+	withGSI.GlobalSecondaryIndexes = []types.GlobalSecondaryIndexDescription{{IndexName: aws.String("byStatus"), IndexStatus: types.IndexStatusActive}}
+	for _, tc := range []struct {
+		name  string
+		table *types.TableDescription
+		run   func(e *Executor) error
+	}{
+		{"create", provisionedOrders(), func(e *Executor) error {
+			_, err := e.createIndex(context.Background(), &planner.CreateIndex{Stmt: &parser.CreateIndex{
+				Table: "Orders", Index: parser.IndexDef{Name: "byStatus", PartitionKey: "status"}}})
+			return err
+		}},
+		{"drop", withGSI, func(e *Executor) error {
+			_, err := e.dropIndex(context.Background(), &planner.DropIndex{Stmt: &parser.DropIndex{Name: "byStatus", Table: "Orders"}})
+			return err
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			// The endpoint answers UpdateTable with the table unchanged.
+			api := &scriptedAPI{respond: func(op string, in any) (any, error) {
+				if op == "UpdateTable" {
+					return &dynamodb.UpdateTableOutput{TableDescription: tc.table}, nil
+				}
+				return &dynamodb.DescribeTableOutput{Table: tc.table}, nil
+			}}
+			err := tc.run(New(api, Options{}))
+			wantState(t, err, sqlerr.FeatureNotSupported,
+				"this DynamoDB endpoint ignored the index change: it cannot add or drop indexes of existing tables")
+		})
+	}
+}
+
 func TestDropTable(t *testing.T) {
 	fastPolls(t)
 	deleting := &types.TableDescription{TableName: aws.String("T"), TableStatus: types.TableStatusDeleting}

@@ -23,15 +23,23 @@ type function struct {
 // functions are DynamoDB's condition functions and the SQL functions ddbsql
 // adds. coalesce is evaluated apart, lazily.
 var functions = map[string]function{
-	"attribute_exists":     {1, 1, func(_ *parser.FuncCall, a []types.AttributeValue) (types.AttributeValue, error) { return boolValue(a[0] != nil), nil }},
-	"attribute_not_exists": {1, 1, func(_ *parser.FuncCall, a []types.AttributeValue) (types.AttributeValue, error) { return boolValue(a[0] == nil), nil }},
-	"attribute_type":       {2, 2, attributeType},
-	"begins_with":          {2, 2, beginsWith},
-	"contains":             {2, 2, contains},
-	"size":                 {1, 1, size},
-	"lower":                {1, 1, func(x *parser.FuncCall, a []types.AttributeValue) (types.AttributeValue, error) { return mapString(x, a[0], strings.ToLower) }},
-	"upper":                {1, 1, func(x *parser.FuncCall, a []types.AttributeValue) (types.AttributeValue, error) { return mapString(x, a[0], strings.ToUpper) }},
-	"length":               {1, 1, length},
+	"attribute_exists": {1, 1, func(_ *parser.FuncCall, a []types.AttributeValue) (types.AttributeValue, error) {
+		return boolValue(a[0] != nil), nil
+	}},
+	"attribute_not_exists": {1, 1, func(_ *parser.FuncCall, a []types.AttributeValue) (types.AttributeValue, error) {
+		return boolValue(a[0] == nil), nil
+	}},
+	"attribute_type": {2, 2, attributeType},
+	"begins_with":    {2, 2, beginsWith},
+	"contains":       {2, 2, contains},
+	"size":           {1, 1, size},
+	"lower": {1, 1, func(x *parser.FuncCall, a []types.AttributeValue) (types.AttributeValue, error) {
+		return mapString(x, a[0], strings.ToLower)
+	}},
+	"upper": {1, 1, func(x *parser.FuncCall, a []types.AttributeValue) (types.AttributeValue, error) {
+		return mapString(x, a[0], strings.ToUpper)
+	}},
+	"length": {1, 1, length},
 }
 
 // aggregates are the names the planner rewrites into Aggregate nodes; one

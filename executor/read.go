@@ -51,8 +51,9 @@ func (e *Executor) openRead(ctx context.Context, env *env, n *planner.Read) (Row
 	if err != nil {
 		return nil, err
 	}
+	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
-	it := &readIter{parent: ctx, cancel: cancel, table: n.Table, count: n.Count}
+	it := &readIter{parent: parent, cancel: cancel, table: n.Table, count: n.Count}
 	it.start = func() pageStream {
 		var s pageStream
 		if len(pagers) > 1 && e.opts.Concurrency > 1 {
@@ -69,32 +70,34 @@ func (e *Executor) openRead(ctx context.Context, env *env, n *planner.Read) (Row
 }
 
 // readIter is the RowIter of a Read: it flattens the pages of its stream.
+// Close may be called from another goroutine while Next waits for a page
+// (to abandon a statement): Next then returns io.EOF.
 type readIter struct {
-	parent context.Context
+	parent context.Context // the statement's context
 	cancel context.CancelFunc
 	table  string
 	count  bool
 
 	start  func() pageStream
-	stream pageStream
+	stream pageStream // set by the first Next
 	items  []Item
 	err    error
 	done   bool
-	close  sync.Once
+
+	mu     sync.Mutex // guards closed and the setting of stream
+	closed bool
 }
 
 func (it *readIter) Next() (Item, error) {
 	for len(it.items) == 0 {
-		if it.err != nil {
+		switch {
+		case it.err != nil:
 			return nil, it.err
-		}
-		if it.done {
+		case it.done || it.isClosed():
 			return nil, io.EOF
-		}
-		if it.stream == nil {
-			it.stream = it.start()
-		}
-		if it.count {
+		case it.stream == nil && !it.begin():
+			return nil, io.EOF
+		case it.count:
 			return it.countAll()
 		}
 		p, err := it.stream.nextPage()
@@ -104,9 +107,26 @@ func (it *readIter) Next() (Item, error) {
 		it.items = p.items
 	}
 	row := it.items[0]
-	it.items[0] = nil // let the consumer own the row alone
+	it.items[0] = nil // the consumer owns the row from now on
 	it.items = it.items[1:]
 	return row, nil
+}
+
+// begin starts the stream, unless the iterator is closed.
+func (it *readIter) begin() bool {
+	it.mu.Lock()
+	defer it.mu.Unlock()
+	if it.closed {
+		return false
+	}
+	it.stream = it.start()
+	return true
+}
+
+func (it *readIter) isClosed() bool {
+	it.mu.Lock()
+	defer it.mu.Unlock()
+	return it.closed
 }
 
 // countAll sums the Count of every page into the single row of a
@@ -127,12 +147,13 @@ func (it *readIter) countAll() (Item, error) {
 	return Item{countColumn: &types.AttributeValueMemberN{Value: value.Text(total)}}, nil
 }
 
-// fail records the error ending the stream: io.EOF, or an error mapped to
-// its SQLSTATE.
+// fail ends the stream with err: io.EOF, or an error mapped to its
+// SQLSTATE. After Close, the errors of the cancelled calls are not errors.
 func (it *readIter) fail(err error) error {
-	if err == io.EOF {
-		it.done = true
-		return err
+	it.done = true
+	if err == io.EOF || it.isClosed() {
+		it.items = nil
+		return io.EOF
 	}
 	it.err = readError(it.parent, err, it.table)
 	it.Close()
@@ -140,14 +161,18 @@ func (it *readIter) fail(err error) error {
 }
 
 func (it *readIter) Close() error {
-	it.close.Do(func() {
-		it.cancel()
-		if it.stream != nil {
-			it.stream.close()
-		}
-		it.items = nil
-		it.done = true
-	})
+	it.mu.Lock()
+	already := it.closed
+	it.closed = true
+	s := it.stream
+	it.mu.Unlock()
+	if already {
+		return nil
+	}
+	it.cancel()
+	if s != nil {
+		s.close()
+	}
 	return nil
 }
 
@@ -208,7 +233,9 @@ func (s *seqStream) nextPage() (page, error) {
 	return p, nil
 }
 
-func (s *seqStream) close() { s.pagers = nil }
+// close has nothing to stop: the calls run on the consumer's goroutine, and
+// cancelling the read's context ends the one in flight.
+func (s *seqStream) close() {}
 
 // readInput is what every Query and Scan of a Read shares.
 type readInput struct {

@@ -11,8 +11,9 @@ import (
 	"github.com/ddbsql/ddbsql/planner"
 )
 
-// progressInterval is the shortest time between two progress reports.
-const progressInterval = 200 * time.Millisecond
+// progressInterval is the shortest time between two progress reports (a
+// variable for tests).
+var progressInterval = 200 * time.Millisecond
 
 // stats collects what the DynamoDB calls of one statement did: per Read node
 // for EXPLAIN ANALYZE, and in total for progress reports. Counters are

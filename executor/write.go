@@ -13,9 +13,11 @@ import (
 	"github.com/ddbsql/ddbsql/sqlerr"
 )
 
-// Writes touch one item each and are never retried here beyond what the SDK
-// retryer does for throttling and transient network errors, so that a
-// statement runs its write at most once as far as ddbsql can tell.
+// Each write statement sends one call for one item, and nothing here retries
+// it: only the SDK retryer repeats a call, after throttling or a transient
+// network error. A call repeated after its first attempt took effect unseen
+// is the one way a write can apply twice (an UPDATE adding to a counter) or
+// report a conflict with itself (an INSERT then finds its own item).
 
 // putItem runs INSERT (PutItem guarded by attribute_not_exists on the key)
 // and UPSERT (a plain PutItem).

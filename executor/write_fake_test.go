@@ -7,7 +7,6 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/smithy-go"
 )
@@ -119,5 +118,3 @@ func jsonText(v any) string {
 
 // testEnv is an env without parameters, built as Run builds one.
 func testEnv() *env { return &env{stats: newStats()} }
-
-var _ = aws.String

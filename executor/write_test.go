@@ -297,3 +297,22 @@ func TestFormatKey(t *testing.T) {
 		t.Errorf("formatKey = %s, want %s", got, want)
 	}
 }
+
+func TestRunInsertNeedsAMap(t *testing.T) {
+	api := &scriptedAPI{}
+	e := New(api, Options{})
+	plan := &planner.Plan{Root: &planner.PutItem{Table: "T", Item: &parser.Param{Index: 0}, KeyAttrs: []string{"id"}}, NumParams: 1}
+	_, err := e.Run(context.Background(), plan, []types.AttributeValue{avN("1")})
+	wantState(t, err, sqlerr.InvalidParameter, "INSERT needs a map value, got a number (N)")
+	if len(api.calls) != 0 {
+		t.Errorf("calls %v, want none", api.ops())
+	}
+
+	res, err := e.Run(context.Background(), plan, []types.AttributeValue{&types.AttributeValueMemberM{Value: Item{"id": avN("1")}}})
+	if err != nil || res.Tag != "INSERT 0 1" {
+		t.Fatalf("%v, %v", res, err)
+	}
+	if got := api.calls[0].In.(*dynamodb.PutItemInput).Item; !sameItem(got, Item{"id": avN("1")}) {
+		t.Errorf("item %s", jsonText(got))
+	}
+}

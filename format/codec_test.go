@@ -1,7 +1,9 @@
 package format
 
 import (
+	"bytes"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -146,6 +148,32 @@ func TestDecimalKey(t *testing.T) {
 			if !ok || d.key() != d0.key() {
 				t.Errorf("%q has key %q, want %q (as %q)", sp, d.key(), d0.key(), group[0])
 			}
+		}
+	}
+}
+
+func TestDDBJSONWriterIsLossless(t *testing.T) {
+	var buf bytes.Buffer
+	w, _ := New("ddbjson", &buf, NewOptions())
+	w.Begin(nil, []string{"pk", "sk"})
+	items := fixtureItems()
+	for _, it := range items {
+		if err := w.Row(it); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.End()
+	lines := strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")
+	if len(lines) != len(items) {
+		t.Fatalf("%d lines for %d items", len(lines), len(items))
+	}
+	for i, line := range lines {
+		back, err := UnmarshalItemJSON([]byte(line))
+		if err != nil {
+			t.Fatalf("line %d: %v", i+1, err)
+		}
+		if !reflect.DeepEqual(back, items[i]) {
+			t.Errorf("line %d does not read back as the item written:\n%s", i+1, line)
 		}
 	}
 }

@@ -9,45 +9,44 @@ import (
 // a parse tree shaped for parsing, converted once into the AST (convert.go).
 // Names are captured as whole tokens so that conversion knows their
 // positions and whether they were quoted.
+//
+// participle allocates for every optional group it enters, every
+// alternative it tries, every struct it attempts and every capture, so the
+// grammar is shaped to try little on the common path: mandatory parts are
+// plain struct values rather than pointers, frequent alternatives come
+// first, and token types are coarse enough that one reference replaces a
+// choice (see scanner.go).
 
 // grammar is the participle parser for whole scripts, built once.
 var grammar = participle.MustBuild[script](
-	participle.Lexer(sqlLexer{}),
-	participle.CaseInsensitive("Keyword", "Ident"),
+	participle.Lexer(newSQLLexer()),
+	participle.CaseInsensitive("Keyword", "Ident", "Op"),
 	participle.Union[statement](
 		&selectStmt{}, &insertStmt{}, &updateStmt{}, &deleteStmt{},
 		&createStmt{}, &dropStmt{}, &explainStmt{}, &showStmt{}, &describeStmt{},
 	),
 	participle.Union[explainable](&selectStmt{}, &insertStmt{}, &updateStmt{}, &deleteStmt{}),
 	participle.Union[primary](
-		&identExpr{}, &stringLit{}, &numberLit{}, &paramLit{}, &boolLit{},
-		&nullLit{}, &parenExpr{}, &listLit{}, &mapLit{}, &setLit{},
-		&caseExpr{}, &existsExpr{}, &unaryExpr{},
+		&identExpr{}, &literal{}, &parenExpr{}, &listLit{}, &mapLit{},
+		&setLit{}, &caseExpr{}, &existsExpr{}, &unaryExpr{},
 	),
 	participle.UseLookahead(2),
 )
 
 // exprGrammar parses a lone expression with the same productions.
-var exprGrammar = participle.MustBuild[exprInput](
-	participle.Lexer(sqlLexer{}),
-	participle.CaseInsensitive("Keyword", "Ident"),
-	participle.Union[primary](
-		&identExpr{}, &stringLit{}, &numberLit{}, &paramLit{}, &boolLit{},
-		&nullLit{}, &parenExpr{}, &listLit{}, &mapLit{}, &setLit{},
-		&caseExpr{}, &existsExpr{}, &unaryExpr{},
-	),
-	participle.UseLookahead(2),
-)
+var exprGrammar = must(participle.ParserForProduction[expr](grammar))
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
 
 // script is a whole input: statements separated by semicolons, any of them
 // empty.
 type script struct {
-	Stmts []statement `@@? ( ";" @@? )*`
-}
-
-// exprInput is the root of ParseExpr.
-type exprInput struct {
-	Expr *expr `@@`
+	Stmts []statement `parser:"@@? ( \";\" @@? )*"`
 }
 
 // statement is implemented by every statement production.
@@ -58,125 +57,122 @@ type explainable interface{ explainableNode() }
 
 // tableName is a table named in a statement.
 type tableName struct {
-	Name lexer.Token `@(Ident | QIdent)`
+	Name lexer.Token `parser:"@Ident"`
 }
 
 // selectStmt is SELECT.
 type selectStmt struct {
 	Pos      lexer.Position
-	Distinct bool          `"SELECT" @"DISTINCT"?`
-	Items    []*selectItem `@@ ( "," @@ )*`
-	From     *tableRef     `( "FROM" @@ )?`
-	Where    *expr         `( "WHERE" @@ )?`
-	GroupBy  []*expr       `( "GROUP" "BY" @@ ( "," @@ )* )?`
-	Having   *expr         `( "HAVING" @@ )?`
-	OrderBy  []*orderItem  `( "ORDER" "BY" @@ ( "," @@ )* )?`
-	Limit    *lexer.Token  `( "LIMIT" @(Number | Param) )?`
-	Offset   *lexer.Token  `( "OFFSET" @(Number | Param) )?`
+	Distinct bool          `parser:"\"SELECT\" @\"DISTINCT\"?"`
+	Items    []*selectItem `parser:"@@ ( \",\" @@ )*"`
+	From     tableRef      `parser:"( \"FROM\" @@ )?"`
+	Where    expr          `parser:"( \"WHERE\" @@ )?"`
+	GroupBy  []*expr       `parser:"( \"GROUP\" \"BY\" @@ ( \",\" @@ )* )?"`
+	Having   expr          `parser:"( \"HAVING\" @@ )?"`
+	OrderBy  []*orderItem  `parser:"( \"ORDER\" \"BY\" @@ ( \",\" @@ )* )?"`
+	Limit    lexer.Token   `parser:"( \"LIMIT\" @(Number | Param) )?"`
+	Offset   lexer.Token   `parser:"( \"OFFSET\" @(Number | Param) )?"`
 }
 
-// selectItem is `*` or an expression with an optional alias.
+// selectItem is `*` or an expression with an optional alias. After AS any
+// word may be an alias.
 type selectItem struct {
 	Pos   lexer.Position
-	Star  bool         `  @"*"`
-	Expr  *expr        `| @@`
-	Alias *lexer.Token `  ( "AS" @(Ident | QIdent | Keyword) | @(Ident | QIdent) )?`
+	Star  bool        `parser:"  @\"*\""`
+	Expr  expr        `parser:"| @@"`
+	Alias lexer.Token `parser:"  ( \"AS\" @(Ident | Keyword | \"AND\" | \"OR\") | @Ident )?"`
 }
 
 // tableRef is the FROM clause: a table, optionally one of its indexes, and
 // an optional alias.
 type tableRef struct {
-	Pos   lexer.Position
-	Table tableName    `@@`
-	Index *lexer.Token `( "." @(Ident | QIdent) )?`
-	Alias *lexer.Token `( "AS"? @(Ident | QIdent) )?`
+	Table tableName   `parser:"@@"`
+	Index lexer.Token `parser:"( \".\" @Ident )?"`
+	Alias lexer.Token `parser:"( \"AS\"? @Ident )?"`
 }
 
 // orderItem is one ORDER BY key.
 type orderItem struct {
-	Pos  lexer.Position
-	Expr *expr  `@@`
-	Dir  string `@("ASC" | "DESC")?`
+	Expr expr   `parser:"@@"`
+	Dir  string `parser:"@(\"ASC\" | \"DESC\")?"`
 }
 
 // insertStmt is INSERT, UPSERT or REPLACE INTO, with VALUE (DynamoDB's
 // form) or a column list and VALUES (SQL's form).
 type insertStmt struct {
-	Pos     lexer.Position
-	Verb    string         `@("INSERT" | "UPSERT" | "REPLACE") "INTO"`
-	Table   tableName      `@@`
-	Map     *mapLit        `( "VALUE" ( @@`
-	Param   *paramLit      `          | @@ )`
-	Columns []lexer.Token  `| "(" @(Ident | QIdent) ( "," @(Ident | QIdent) )* ")"`
-	Rows    []*valuesTuple `  "VALUES" @@ ( "," @@ )* )`
+	Verb    lexer.Token    `parser:"@(\"INSERT\" | \"UPSERT\" | \"REPLACE\") \"INTO\""`
+	Table   tableName      `parser:"@@"`
+	Map     *mapLit        `parser:"( \"VALUE\" ( @@"`
+	Param   lexer.Token    `parser:"          | @Param )"`
+	Columns []string       `parser:"| \"(\" @Ident ( \",\" @Ident )* \")\""`
+	Rows    []*valuesTuple `parser:"  \"VALUES\" @@ ( \",\" @@ )* )"`
 }
 
 // valuesTuple is one parenthesised row of INSERT ... VALUES.
 type valuesTuple struct {
 	Pos   lexer.Position
-	Exprs []*expr `"(" @@ ( "," @@ )* ")"`
+	Exprs []*expr `parser:"\"(\" @@ ( \",\" @@ )* \")\""`
 }
 
 // updateStmt is UPDATE t SET ... REMOVE ... WHERE ... [RETURNING ...].
 type updateStmt struct {
 	Pos       lexer.Position
-	Table     tableName       `"UPDATE" @@`
-	Clauses   []*updateClause `@@+`
-	Where     *expr           `"WHERE" @@`
-	Returning *returning      `( "RETURNING" @@ )?`
+	Table     tableName       `parser:"\"UPDATE\" @@"`
+	Clauses   []*updateClause `parser:"@@+"`
+	Where     expr            `parser:"\"WHERE\" @@"`
+	Returning returning       `parser:"( \"RETURNING\" @@ )?"`
 }
 
 // updateClause is one SET or REMOVE clause; they may repeat and interleave.
 type updateClause struct {
-	Set    []*setAction `  "SET" @@ ( "," @@ )*`
-	Remove []*pathRef   `| "REMOVE" @@ ( "," @@ )*`
+	Set    []*setAction `parser:"  \"SET\" @@ ( \",\" @@ )*"`
+	Remove []*pathRef   `parser:"| \"REMOVE\" @@ ( \",\" @@ )*"`
 }
 
 // setAction is path = value.
 type setAction struct {
-	Pos   lexer.Position
-	Path  *pathRef `@@ "="`
-	Value *expr    `@@`
+	Path  pathRef `parser:"@@ \"=\""`
+	Value expr    `parser:"@@"`
 }
 
 // returning is what RETURNING returns.
 type returning struct {
-	Which string `@("ALL" | "MODIFIED")`
-	Image string `@("OLD" | "NEW") "*"`
+	Which string `parser:"@(\"ALL\" | \"MODIFIED\")"`
+	Image string `parser:"@(\"OLD\" | \"NEW\") \"*\""`
 }
 
 // deleteStmt is DELETE FROM t WHERE ... [RETURNING ALL OLD *].
 type deleteStmt struct {
 	Pos       lexer.Position
-	Table     tableName `"DELETE" "FROM" @@`
-	Where     *expr     `"WHERE" @@`
-	Returning bool      `( @"RETURNING" "ALL" "OLD" "*" )?`
+	Table     tableName `parser:"\"DELETE\" \"FROM\" @@"`
+	Where     expr      `parser:"\"WHERE\" @@"`
+	Returning bool      `parser:"( @\"RETURNING\" \"ALL\" \"OLD\" \"*\" )?"`
 }
 
 // explainStmt is EXPLAIN [ANALYZE] [(option, ...)] statement.
 type explainStmt struct {
 	Pos     lexer.Position
-	Analyze bool          `"EXPLAIN" @"ANALYZE"?`
-	Options []*explainOpt `( "(" @@ ( "," @@ )* ")" )?`
-	Stmt    explainable   `@@`
+	Analyze bool          `parser:"\"EXPLAIN\" @\"ANALYZE\"?"`
+	Options []*explainOpt `parser:"( \"(\" @@ ( \",\" @@ )* \")\" )?"`
+	Stmt    explainable   `parser:"@@"`
 }
 
 // explainOpt is ANALYZE or FORMAT JSON|TEXT inside EXPLAIN's parentheses.
 type explainOpt struct {
-	Analyze bool   `  @"ANALYZE"`
-	Format  string `| "FORMAT" @("JSON" | "TEXT")`
+	Analyze bool   `parser:"  @\"ANALYZE\""`
+	Format  string `parser:"| \"FORMAT\" @(\"JSON\" | \"TEXT\")"`
 }
 
 // showStmt is SHOW TABLES [LIKE 'pattern'].
 type showStmt struct {
 	Pos  lexer.Position
-	Like *lexer.Token `"SHOW" "TABLES" ( "LIKE" @String )?`
+	Like lexer.Token `parser:"\"SHOW\" \"TABLES\" ( \"LIKE\" @String )?"`
 }
 
 // describeStmt is DESCRIBE [TABLE] t, or DESC t.
 type describeStmt struct {
 	Pos   lexer.Position
-	Table tableName `( "DESCRIBE" | "DESC" ) "TABLE"? @@`
+	Table tableName `parser:"( \"DESCRIBE\" | \"DESC\" ) \"TABLE\"? @@"`
 }
 
 func (*selectStmt) statementNode()   {}

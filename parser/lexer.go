@@ -44,7 +44,16 @@ func (*sqlLexer) LexString(_ string, s string) (lexer.Lexer, error) {
 type tokenStream struct {
 	sc  scanner
 	pos posTracker
+	// depth counts open brackets and CASEs, prefixes the current run of
+	// prefix operators: both bound the parser's recursion.
+	depth, prefixes int
 }
+
+// maxNesting bounds how deeply expressions may nest. The parser recurses
+// once per level, and a goroutine that overflows its stack cannot be
+// recovered, so without a limit a few kilobytes of "(" would crash a
+// server. DynamoDB itself allows documents 32 levels deep.
+const maxNesting = 200
 
 func newTokenStream(src string) *tokenStream {
 	return &tokenStream{sc: scanner{src: src}, pos: newPosTracker(src)}
@@ -65,7 +74,45 @@ func (l *tokenStream) Next() (lexer.Token, error) {
 			typ = tokOp
 		}
 	}
+	if err := l.nest(typ, text, pos); err != nil {
+		return lexer.Token{}, err
+	}
 	return lexer.Token{Type: typ, Value: text, Pos: pos}, nil
+}
+
+// nest tracks nesting and fails when it exceeds maxNesting.
+func (l *tokenStream) nest(typ lexer.TokenType, text string, pos lexer.Position) error {
+	prefix := false
+	switch typ {
+	case tokPunct:
+		switch text {
+		case "(", "[", "{", "<<":
+			l.depth++
+		case ")", "]", "}", ">>":
+			l.depth = max(l.depth-1, 0)
+		}
+	case tokKeyword:
+		switch {
+		case strings.EqualFold(text, "CASE"):
+			l.depth++
+		case strings.EqualFold(text, "END"):
+			l.depth = max(l.depth-1, 0)
+		case strings.EqualFold(text, "NOT"):
+			prefix = true
+		}
+	case tokOp:
+		prefix = text == "-" || text == "+"
+	}
+	if prefix {
+		l.prefixes++
+	} else {
+		l.prefixes = 0
+	}
+	if l.depth > maxNesting || l.prefixes > maxNesting {
+		return sqlerr.New(sqlerr.ProgramLimitExceeded, "statement is nested too deeply at or near %s: at most %d levels are allowed",
+			nearText(text), maxNesting).At(pos.Line, pos.Column, pos.Offset)
+	}
+	return nil
 }
 
 // lexTokens returns every token of src up to and including EOF, or the
@@ -99,7 +146,11 @@ func lexError(src string, t rawToken, pos lexer.Position) *sqlerr.Error {
 	case lexEmptyIdent:
 		msg = "zero-length delimited identifier at or near " + near
 	case lexTrailingJunk:
-		msg = "trailing junk after numeric literal at or near " + near
+		if src[t.start] == '$' {
+			msg = "trailing junk after parameter at or near " + near
+		} else {
+			msg = "trailing junk after numeric literal at or near " + near
+		}
 	default:
 		msg = "syntax error at or near " + near
 	}

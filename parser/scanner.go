@@ -101,8 +101,14 @@ func (s *scanner) next() rawToken {
 		for end < len(src) && isDigit(src[end]) {
 			end++
 		}
-		if end == start+1 {
+		switch {
+		case end == start+1:
 			return s.emit(0, end, lexBadChar)
+		case end < len(src) && isIdentPart(src[end]):
+			for end < len(src) && isIdentPart(src[end]) {
+				end++
+			}
+			return s.emit(0, end, lexTrailingJunk)
 		}
 		return s.emit(tokParam, end, lexOK)
 	}

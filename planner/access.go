@@ -241,7 +241,9 @@ func chooseQuery(tbl *catalog.Table, forced string, preds map[string][]keyPred, 
 				continue
 			}
 		}
-		if t.index != nil && t.index.Kind == catalog.GSI && !projectsAll(tbl, t.index, needed) {
+		// A forced index is read as DynamoDB reads it (projected attributes
+		// only); a chosen one must give complete items.
+		if t.index != nil && forced == "" && !projectsAll(tbl, t.index, needed) {
 			c.fetch = true
 		}
 		c.score = 10

@@ -68,7 +68,7 @@ func buildAggregate(input Node, groupBy []parser.Expr, items []parser.SelectItem
 		walkExpr(e, func(x parser.Expr) {
 			if p, ok := x.(*parser.Path); ok && err == nil && !strings.HasPrefix(topAttr(p), internalPrefix) {
 				err = errAt(p.Pos, sqlerr.GroupingError,
-					"attribute %q must appear in the GROUP BY clause or be used in an aggregate function", parser.FormatExpr(p))
+					"attribute %s must appear in the GROUP BY clause or be used in an aggregate function", parser.FormatExpr(p))
 			}
 		})
 		return err

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/ddbsql/ddbsql/parser"
@@ -103,7 +104,9 @@ func exprText(e parser.Expr) string {
 	if e == nil {
 		return ""
 	}
-	return parser.FormatExpr(e)
+	// Internal columns (aggregate results, group keys) start with a NUL;
+	// show them as $agg0, $grp0.
+	return strings.ReplaceAll(parser.FormatExpr(e), internalPrefix, "$")
 }
 
 func valuesText(vals map[string]parser.Expr) map[string]string {
@@ -216,7 +219,7 @@ func (p *Project) Describe() Description {
 			cols[i] = "*"
 		default:
 			s := exprText(it.Expr)
-			if s != it.Name {
+			if s != it.Name && s != strconv.Quote(it.Name) {
 				s += " AS " + it.Name
 			}
 			cols[i] = s

@@ -383,9 +383,6 @@ func (p *Planner) chooseRead(tbl *catalog.Table, forced string, where parser.Exp
 			ix := tbl.Index(forced)
 			t = target{index: ix, pk: ix.PartitionKey, sk: ix.SortKey}
 			read.MissingKey = quoteIdent(ix.PartitionKey.Name) + " = ..."
-			if !projectsAll(tbl, ix, needed) {
-				read.Fetch = &Fetch{KeyAttrs: tbl.KeyNames()}
-			}
 		} else {
 			t = target{pk: tbl.PartitionKey, sk: tbl.SortKey}
 		}

@@ -54,7 +54,7 @@ type Session struct {
 
 // New returns a Session over api.
 func New(api executor.DynamoDB, cfg Config) *Session {
-	s := &Session{cat: catalog.NewDynamo(api), opts: cfg.Planner}
+	s := &Session{cat: executor.NewCatalog(api), opts: cfg.Planner}
 	if s.opts.ScanPolicy == "" {
 		s.opts.ScanPolicy = planner.ScanWarn
 	}

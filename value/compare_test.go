@@ -24,9 +24,9 @@ func NS(s ...string) types.AttributeValue { return &types.AttributeValueMemberNS
 func BS(b ...[]byte) types.AttributeValue { return &types.AttributeValueMemberBS{Value: b} }
 
 var (
-	null  types.AttributeValue = &types.AttributeValueMemberNULL{Value: true}
-	true_ types.AttributeValue = &types.AttributeValueMemberBOOL{Value: true}
-	false_                     = &types.AttributeValueMemberBOOL{Value: false}
+	null   types.AttributeValue = &types.AttributeValueMemberNULL{Value: true}
+	true_  types.AttributeValue = &types.AttributeValueMemberBOOL{Value: true}
+	false_                      = &types.AttributeValueMemberBOOL{Value: false}
 )
 
 func TestCompare(t *testing.T) {

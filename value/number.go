@@ -465,3 +465,40 @@ func Int64(d *apd.Decimal) (n int64, ok bool) {
 
 // Text renders n, the result of a count, as number text.
 func Text(n int64) string { return strconv.FormatInt(n, 10) }
+
+// Sum adds numbers exactly, whatever their count and magnitudes; SUM and AVG
+// use it and round only the final result to DynamoDB's 38 digits. The zero
+// value is an empty sum.
+type Sum struct {
+	total apd.Decimal
+	n     int64
+}
+
+// Add adds d to the sum.
+func (s *Sum) Add(d *apd.Decimal) error {
+	cond, err := exact.Add(&s.total, &s.total, d)
+	if err != nil || cond.Inexact() {
+		return sqlerr.New(sqlerr.NumericOutOfRange, "numeric result out of range")
+	}
+	s.n++
+	return nil
+}
+
+// Count is the number of values added.
+func (s *Sum) Count() int64 { return s.n }
+
+// Total returns the sum rounded to 38 significant digits.
+func (s *Sum) Total() (*apd.Decimal, error) { return Round(&s.total) }
+
+// Mean returns the sum divided by the number of values, rounded to 38
+// significant digits; nil when no value was added.
+func (s *Sum) Mean() (*apd.Decimal, error) {
+	if s.n == 0 {
+		return nil, nil
+	}
+	d := new(apd.Decimal)
+	if _, err := rounding.Quo(d, &s.total, apd.New(s.n, 0)); err != nil {
+		return nil, sqlerr.New(sqlerr.NumericOutOfRange, "numeric result out of range")
+	}
+	return Round(d)
+}

@@ -159,3 +159,37 @@ func TestRoundAndInt64(t *testing.T) {
 		t.Error("Int64(1e30) ok")
 	}
 }
+
+func TestSum(t *testing.T) {
+	var s Sum
+	for _, x := range []string{"1e20", "1e-17", "0.5", "-0.5"} {
+		if err := s.Add(num(t, x)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	total, err := s.Total()
+	if err != nil || FormatNumber(total) != "100000000000000000000.00000000000000001" {
+		t.Errorf("Total = %v, %v", total, err)
+	}
+	mean, err := s.Mean()
+	if err != nil || FormatNumber(mean) != "25000000000000000000.000000000000000003" {
+		t.Errorf("Mean = %v, %v", mean, err)
+	}
+	if s.Count() != 4 {
+		t.Errorf("Count = %d", s.Count())
+	}
+	var empty Sum
+	if m, err := empty.Mean(); m != nil || err != nil {
+		t.Errorf("empty Mean = %v, %v", m, err)
+	}
+	if total, err := empty.Total(); err != nil || FormatNumber(total) != "0" {
+		t.Errorf("empty Total = %v, %v", total, err)
+	}
+	var big Sum
+	for range 2 {
+		big.Add(num(t, "9e125"))
+	}
+	if _, err := big.Total(); sqlerr.Code(err) != sqlerr.NumericOutOfRange {
+		t.Errorf("overflowing Total: %v", err)
+	}
+}

@@ -84,7 +84,7 @@ func runSQL(ctx context.Context, args []string) error {
 			fmt.Fprintln(os.Stderr, "WARNING: ", msg)
 		}
 	}
-	script := &repl.Script{Session: sess, Out: os.Stdout, Err: os.Stderr, Format: *formatName,
+	script := &repl.Script{Session: sess, Out: os.Stdout, Err: os.Stderr, Format: *formatName, FormatOptions: format.NewOptions(),
 		Quiet: *quiet, ContinueOnError: *continueOnError, Echo: *echo}
 
 	type source struct{ name, text string }

@@ -15,6 +15,7 @@ type Capabilities struct {
 	Transactions bool // TransactWriteItems and TransactGetItems
 	TTL          bool // UpdateTimeToLive (dynalite only answers DescribeTimeToLive: DISABLED)
 	PartiQL      bool // ExecuteStatement, BatchExecuteStatement, ExecuteTransaction
+	IndexUpdates bool // UpdateTable adding or deleting a GSI (dynalite accepts and ignores it)
 }
 
 // Backend is a running DynamoDB-compatible server that tests may use.
@@ -42,7 +43,7 @@ type kind struct {
 
 var kinds = map[string]kind{
 	DynamoDBLocal: {
-		caps:                Capabilities{Transactions: true, TTL: true, PartiQL: true},
+		caps:                Capabilities{Transactions: true, TTL: true, PartiQL: true, IndexUpdates: true},
 		needsPrivateNetwork: true,
 		command:             dynamoDBLocalCommand,
 	},
@@ -205,6 +206,9 @@ func (b Backend) Require(t testing.TB, caps Capabilities) {
 	}
 	if caps.PartiQL && !b.Caps.PartiQL {
 		missing = append(missing, "PartiQL")
+	}
+	if caps.IndexUpdates && !b.Caps.IndexUpdates {
+		missing = append(missing, "index updates")
 	}
 	if len(missing) > 0 {
 		t.Skipf("%s does not support %s", b.Name, strings.Join(missing, ", "))

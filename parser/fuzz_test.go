@@ -1,0 +1,91 @@
+package parser
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/ddbsql/ddbsql/sqlerr"
+)
+
+// FuzzParse checks that no input panics the parser and that every input
+// either fails with a positioned *sqlerr.Error or parses to statements that
+// Format back into SQL parsing to equal statements. Split and Incomplete
+// must not panic either, and the fast path must agree with the grammar.
+//
+//	go test ./parser -run '^$' -fuzz FuzzParse -fuzztime 3m
+func FuzzParse(f *testing.F) {
+	for _, tc := range dmlCases {
+		f.Add(tc.sql)
+	}
+	for _, tc := range ddlCases {
+		f.Add(tc.sql)
+	}
+	for _, s := range fuzzSeeds {
+		f.Add(s)
+	}
+	f.Add(sampleSchema)
+	f.Fuzz(func(t *testing.T, sql string) {
+		Split(sql)
+		Incomplete(sql)
+		checkFastPath(t, sql)
+		stmts, err := Parse(sql)
+		if err != nil {
+			checkError(t, sql, err)
+			return
+		}
+		for _, s := range stmts {
+			text := Format(s)
+			again, err := ParseOne(text)
+			if err != nil {
+				t.Fatalf("Parse(%q) formats as %q, which does not parse: %v", sql, text, err)
+			}
+			if !equalAST(s, again) {
+				t.Fatalf("Parse(%q) formats as %q, which parses differently:\n got: %s\nwant: %s", sql, text, dump(again), dump(s))
+			}
+		}
+		if e, err := ParseExpr(sql); err == nil {
+			if _, err := ParseExpr(FormatExpr(e)); err != nil {
+				t.Fatalf("ParseExpr(%q) formats as %q, which does not parse: %v", sql, FormatExpr(e), err)
+			}
+		} else {
+			checkError(t, sql, err)
+		}
+	})
+}
+
+// checkError checks that err is a *sqlerr.Error of an expected code with a
+// position inside sql.
+func checkError(t *testing.T, sql string, err error) {
+	t.Helper()
+	var e *sqlerr.Error
+	if !errors.As(err, &e) {
+		t.Fatalf("Parse(%q): error %T %v is not a *sqlerr.Error", sql, err, err)
+	}
+	switch e.Code {
+	case sqlerr.SyntaxError, sqlerr.UndefinedObject, sqlerr.ProgramLimitExceeded:
+	default:
+		t.Fatalf("Parse(%q): unexpected error code %s: %v", sql, e.Code, e)
+	}
+	if !e.HasPos || e.Offset < 0 || e.Offset > len(sql) {
+		t.Fatalf("Parse(%q): error %v positioned at offset %d, outside the input", sql, e, e.Offset)
+	}
+	if lc := lineColumn(sql, e.Offset); lc != [2]int{e.Line, e.Column} {
+		t.Fatalf("Parse(%q): error at offset %d reports %d:%d, want %d:%d", sql, e.Offset, e.Line, e.Column, lc[0], lc[1])
+	}
+	if !strings.Contains(e.Message, " ") {
+		t.Fatalf("Parse(%q): bare error message %q", sql, e.Message)
+	}
+}
+
+// fuzzSeeds are inputs beyond the parse tests: errors and odd corners.
+var fuzzSeeds = []string{
+	``, `;`, `SELECT * FORM t`, `SELECT 'abc`, `SELECT "abc`, `SELECT /* x`, `SELECT ""`,
+	`SELECT 1abc`, `SELECT $0`, `SELECT ?, $1`, `SELECT a.`, `SELECT <<>>`, `SELECT - - 1`,
+	`SELECT NOT NOT a = b`, `SELECT ((((a))))`, `SELECT a[99999999999999999999]`,
+	`INSERT INTO t VALUE {'a' 1}`, `UPDATE t SET a = 1`, `CREATE TABLE t (a TEXT)`,
+	"SELECT 1;\nSELECT 2;\n  SELECT * FROM t WHERE",
+	`CREATE TABLE t (a FOO, PRIMARY KEY (a))`, `CREATE TABLE t (a TEXT, PRIMARY KEY (a, b))`,
+	`SELECT é`, "SELECT '\xff'", "SELECT \x00", strings.Repeat("(", 300) + "1",
+	strings.Repeat("NOT ", 300) + "a", `EXPLAIN EXPLAIN SELECT 1`,
+}
