@@ -110,6 +110,23 @@ func TestUnknownType(t *testing.T) {
 	}
 }
 
+func TestNestingLimit(t *testing.T) {
+	deep := func(open, close string, n int) string {
+		return "SELECT " + strings.Repeat(open, n) + "1" + strings.Repeat(close, n)
+	}
+	for _, sql := range []string{deep("(", ")", maxNesting), deep("[", "]", maxNesting), deep("NOT ", "", maxNesting), deep("- ", "", maxNesting)} {
+		if _, err := ParseOne(sql); err != nil {
+			t.Errorf("nesting %d: %v", maxNesting, err)
+		}
+	}
+	for _, sql := range []string{deep("(", ")", maxNesting+1), deep("{'a': ", "}", 10000), deep("CASE WHEN a THEN ", " END", maxNesting+1), deep("NOT ", "", 100000)} {
+		_, err := ParseOne(sql)
+		if e := sqlerr.As(err); e.Code != sqlerr.ProgramLimitExceeded || !e.HasPos {
+			t.Errorf("nesting beyond the limit: got %v", err)
+		}
+	}
+}
+
 // TestErrorsInScripts checks that positions count from the start of the
 // whole script.
 func TestErrorsInScripts(t *testing.T) {

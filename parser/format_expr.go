@@ -161,11 +161,16 @@ func (p *printer) not(not bool) {
 }
 
 // unary writes a prefix operator. NOT's operand may be anything binding
-// at least as tightly as a comparison; - and + take an atom. A number under
+// at least as tightly as a comparison, or another NOT; - and + take an
+// atom. A number under
 // - is parenthesised, since -1 would read back as the literal -1.
 func (p *printer) unary(e *UnaryExpr) {
 	if e.Op == "NOT" {
 		p.WriteString("NOT ")
+		if inner, ok := e.X.(*UnaryExpr); ok && inner.Op == "NOT" {
+			p.unary(inner) // NOT NOT a reads back the same
+			return
+		}
 		p.expr(e.X, precCmp)
 		return
 	}

@@ -63,6 +63,8 @@ func TestFormatExpr(t *testing.T) {
 		{`a AND (b OR c)`, `a AND (b OR c)`},
 		{`(a AND b) OR c`, `a AND b OR c`},
 		{`a != b`, `a <> b`},
+		{`NOT NOT a = b`, `NOT NOT a = b`},
+		{`NOT (NOT a) = b`, `NOT (NOT a) = b`},
 		{`a and b or not c`, `a AND b OR NOT c`},
 		{`x BETWEEN (a = b) AND (NOT c)`, `x BETWEEN (a = b) AND (NOT c)`},
 		{`x LIKE ('a' || b)`, `x LIKE 'a' || b`},

@@ -37,6 +37,9 @@ func FuzzParse(f *testing.F) {
 		for _, s := range stmts {
 			text := Format(s)
 			again, err := ParseOne(text)
+			if sqlerr.Code(err) == sqlerr.ProgramLimitExceeded {
+				continue // parentheses Format adds pushed it past the nesting limit
+			}
 			if err != nil {
 				t.Fatalf("Parse(%q) formats as %q, which does not parse: %v", sql, text, err)
 			}
