@@ -1,8 +1,11 @@
 package executor
 
 import (
+	"os"
+
 	"context"
 	"errors"
+	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
 	"net"
 	"net/url"
 	"strings"
@@ -77,6 +80,11 @@ func NewClient(ctx context.Context, cfg ClientConfig) (*dynamodb.Client, error) 
 	if cfg.Profile != "" {
 		opts = append(opts, config.WithSharedConfigProfile(cfg.Profile))
 	}
+	if isLoopback(declaredEndpoint(cfg)) {
+		// A local server needs no instance credentials: never ask the EC2
+		// metadata service, which is not on loopback.
+		opts = append(opts, config.WithEC2IMDSClientEnableState(imds.ClientDisabled))
+	}
 	awsCfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
 		e := sqlerr.New(sqlerr.InvalidAuthorization, "cannot load the AWS configuration: %v", err)
@@ -114,6 +122,17 @@ func NewClient(ctx context.Context, cfg ClientConfig) (*dynamodb.Client, error) 
 	// mismatch on stderr; over loopback the check guards against nothing.
 	noChecksum := func(o *dynamodb.Options) { o.DisableValidateResponseChecksum = true }
 	return dynamodb.NewFromConfig(awsCfg, withEndpoint, noChecksum), nil
+}
+
+// declaredEndpoint is the endpoint given by the configuration or the
+// environment variables the SDK reads, before any credential is resolved.
+func declaredEndpoint(cfg ClientConfig) string {
+	for _, e := range []string{cfg.Endpoint, os.Getenv("AWS_ENDPOINT_URL_DYNAMODB"), os.Getenv("AWS_ENDPOINT_URL")} {
+		if e != "" {
+			return e
+		}
+	}
+	return ""
 }
 
 // NewCatalog returns the production catalog reading table metadata through
