@@ -100,7 +100,7 @@ func TestMissingPackages(t *testing.T) {
 }
 
 func TestCapabilityFlags(t *testing.T) {
-	all := Capabilities{Transactions: true, TTL: true, PartiQL: true}
+	all := Capabilities{Transactions: true, TTL: true, PartiQL: true, IndexUpdates: true}
 	if got := kinds[DynamoDBLocal].caps; got != all {
 		t.Errorf("DynamoDB Local capabilities = %+v, want %+v", got, all)
 	}
@@ -122,6 +122,7 @@ func TestRequire(t *testing.T) {
 		{name: "dynalite_needs_nothing", b: lite, need: Capabilities{}, skipped: false},
 		{name: "dynalite_needs_transactions", b: lite, need: Capabilities{Transactions: true}, skipped: true},
 		{name: "dynalite_needs_TTL_PartiQL", b: lite, need: Capabilities{TTL: true, PartiQL: true}, skipped: true},
+		{name: "dynalite_needs_index_updates", b: lite, need: Capabilities{IndexUpdates: true}, skipped: true},
 		{name: "local_needs_all", b: local, need: Capabilities{Transactions: true, TTL: true, PartiQL: true}, skipped: false},
 	} {
 		var inner *testing.T
