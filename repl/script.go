@@ -30,6 +30,9 @@ type Script struct {
 	ContinueOnError bool
 	// Echo prints each statement before running it.
 	Echo bool
+	// Progress, when set, is cleared after each statement (its Update is
+	// the session executor's OnProgress).
+	Progress *ProgressLine
 }
 
 // ErrStatementFailed is returned (wrapped) by Run when a statement failed;
@@ -52,7 +55,11 @@ func (s *Script) Run(ctx context.Context, name, text string) error {
 		if s.Echo {
 			fmt.Fprintln(s.Out, strings.TrimSpace(chunk.Text)+";")
 		}
-		if err := s.runOne(ctx, chunk.Text); err != nil {
+		err := s.runOne(ctx, chunk.Text)
+		if s.Progress != nil {
+			s.Progress.Clear()
+		}
+		if err != nil {
 			var out outputError
 			if errors.As(err, &out) {
 				return out.err
@@ -96,6 +103,9 @@ func (s *Script) formatName() string {
 
 // render writes a result: its rows, or its command tag.
 func (s *Script) render(res *executor.Result) error {
+	if s.Progress != nil {
+		s.Progress.Clear()
+	}
 	if res.Rows == nil {
 		if !s.Quiet && s.formatName() == "table" && res.Tag != "" {
 			if _, err := fmt.Fprintln(s.Out, res.Tag); err != nil {

@@ -77,15 +77,22 @@ func runSQL(ctx context.Context, args []string) error {
 	if err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
-	sess := session.New(client, session.Config{Planner: planner.Options{
-		ScanPolicy: policy, Segments: *segments, ConsistentRead: *consistent}})
+	cfg := session.Config{Planner: planner.Options{ScanPolicy: policy, Segments: *segments, ConsistentRead: *consistent}}
+	var progress *repl.ProgressLine
+	// A live progress line on a terminal, unless streamed rows go to the
+	// same terminal (the table format prints only when a result is complete).
+	if isTerminal(os.Stderr) && !*quiet && (!isTerminal(os.Stdout) || *formatName == "table") {
+		progress = repl.NewProgressLine(os.Stderr)
+		cfg.Executor.OnProgress = progress.Update
+	}
+	sess := session.New(client, cfg)
 	sess.OnNotice = func(msg string) {
 		if !*quiet {
 			fmt.Fprintln(os.Stderr, "WARNING: ", msg)
 		}
 	}
 	script := &repl.Script{Session: sess, Out: os.Stdout, Err: os.Stderr, Format: *formatName, FormatOptions: format.NewOptions(),
-		Quiet: *quiet, ContinueOnError: *continueOnError, Echo: *echo}
+		Quiet: *quiet, ContinueOnError: *continueOnError, Echo: *echo, Progress: progress}
 
 	type source struct{ name, text string }
 	var sources []source
