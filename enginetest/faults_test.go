@@ -158,6 +158,9 @@ func TestFaults(t *testing.T) {
 		defer srv.Close()
 
 		ctx := context.Background()
+		// DynamoDB Local keeps tables per access key: use the harness's.
+		t.Setenv("AWS_ACCESS_KEY_ID", "test")
+		t.Setenv("AWS_SECRET_ACCESS_KEY", "test")
 		client, err := executor.NewClient(ctx, executor.ClientConfig{Endpoint: srv.URL, Region: "us-east-1"})
 		if err != nil {
 			t.Fatal(err)

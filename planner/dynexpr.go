@@ -103,7 +103,12 @@ func (d *dynExpr) condRaw(e parser.Expr) (string, bool) {
 			if !ok {
 				return "", false
 			}
-			return "(" + l + " " + x.Op + " " + r + ")", true
+			// DynamoDB rejects redundant parentheses: add them only where
+			// an OR sits under an AND.
+			if x.Op == "AND" {
+				l, r = wrapOr(x.L, l), wrapOr(x.R, r)
+			}
+			return l + " " + x.Op + " " + r, true
 		case "=", "<>", "<", "<=", ">", ">=":
 			if !refersToItem(x.L) && !refersToItem(x.R) {
 				return "", false
@@ -124,7 +129,10 @@ func (d *dynExpr) condRaw(e parser.Expr) (string, bool) {
 			if !ok {
 				return "", false
 			}
-			return "NOT (" + c + ")", true
+			if isAndOr(x.X) {
+				return "NOT (" + c + ")", true
+			}
+			return "NOT " + c, true
 		}
 	case *parser.BetweenExpr:
 		if !refersToItem(x.X) {
@@ -324,6 +332,21 @@ func (d *dynExpr) valuesMap() map[string]parser.Expr {
 		return nil
 	}
 	return d.values
+}
+
+// isAndOr reports whether e is an AND or an OR.
+func isAndOr(e parser.Expr) bool {
+	b, ok := e.(*parser.BinaryExpr)
+	return ok && (b.Op == "AND" || b.Op == "OR")
+}
+
+// wrapOr parenthesises the rendering s of e when e is an OR, for use as an
+// operand of AND.
+func wrapOr(e parser.Expr, s string) string {
+	if b, ok := e.(*parser.BinaryExpr); ok && b.Op == "OR" {
+		return "(" + s + ")"
+	}
+	return s
 }
 
 // refersToItem reports whether e reads the item (so a comparison is not

@@ -403,7 +403,7 @@ func (p *Planner) chooseRead(tbl *catalog.Table, forced string, where parser.Exp
 			continue
 		}
 		if s, ok := d.cond(c); ok {
-			pushed = append(pushed, s)
+			pushed = append(pushed, wrapOr(c, s))
 		} else {
 			residual = append(residual, c)
 		}

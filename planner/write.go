@@ -105,7 +105,7 @@ func writeCondition(d *dynExpr, rest []parser.Expr, prefix []string) (string, er
 			return "", errAt(c.Position(), sqlerr.FeatureNotSupported,
 				"the condition %s cannot be evaluated by DynamoDB as part of a write", parser.FormatExpr(c))
 		}
-		parts = append(parts, s)
+		parts = append(parts, wrapOr(c, s))
 	}
 	return strings.Join(parts, " AND "), nil
 }

@@ -54,3 +54,20 @@ SELECT * FROM "Sessions" WHERE "ttl" < 1800000000
 SELECT * FROM "NoSuchTable"
 SELECT * FROM "Users"."NoSuchIndex" WHERE "email" = 'x'
 SELECT * FROM "Users" WHERE "userId" = 'u001' ORDER BY "email"
+SELECT * FROM "Users" WHERE "userId" = 'u001' OR "userId" = 'u002'
+SELECT "userId" FROM "Users" WHERE "userId" = 'u001' OR "email" = 'chloe.larsen2@example.com'
+SELECT * FROM "Orders" WHERE "customerId" = 'u001' AND "orderId" IN ['o0002', 'o0004', 'o9999']
+SELECT "orderId" FROM "Orders" WHERE "customerId" = 'u003' AND "orderStatus" IN ['PENDING', 'SHIPPED']
+SELECT "orderId" FROM "Orders" WHERE "customerId" = 'u003' AND NOT ("orderStatus" = 'PENDING' OR "orderStatus" = 'SHIPPED')
+SELECT "userId" FROM "Users" WHERE "loginCount" >= 200 AND ("status" = 'active' OR "active" = false)
+SELECT * FROM "GameLeaderboards" WHERE "gameId" = 'g1' AND "score" BETWEEN 1000 AND 50000 AND contains("achievements", 'night-owl')
+SELECT "deviceId", "timestamp" FROM "IoTSensorData" WHERE "deviceId" IN ['d01', 'd02'] AND "timestamp" > 1717800000
+SELECT * FROM "Products" WHERE attribute_type("thumbnail", 'B')
+SELECT * FROM "Products" WHERE size("images") >= 2 AND "price" < 50
+SELECT "productId" FROM "Products" WHERE "name" = 'Racing Wheel' AND "featured" = true
+SELECT * FROM "Orders" WHERE "customerId" = 'u001' AND "orderId" < 'o0050' ORDER BY "orderId" DESC
+SELECT * FROM "Orders" WHERE "customerId" = 'u001' ORDER BY "totalAmount"
+SELECT * FROM "Users" WHERE "userId" = 5
+SELECT "userId" FROM "Users" WHERE "loginCount" NOT BETWEEN 100 AND 200
+SELECT "userId" FROM "Users" WHERE NOT ("status" = 'active') AND NOT ("loginCount" > 100 AND "active" = true)
+SELECT "userId" FROM "Users" WHERE ("loginCount" > 280 OR "loginCount" < 20) AND ("status" = 'active' OR "status" = 'inactive')
