@@ -13,7 +13,7 @@ for tool in go node npm; do
   command -v "$tool" >/dev/null || { echo "demo: $tool is required" >&2; exit 2; }
 done
 if [ ! -d node_modules/dynalite ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund >/dev/null
+  npm ci --no-audit --no-fund --loglevel=error >/dev/null
 fi
 mkdir -p bin
 go build -o bin/ddbsql ./cmd/ddbsql
