@@ -14,6 +14,17 @@ func BenchmarkParsePointLookup(b *testing.B) {
 	}
 }
 
+// BenchmarkParsePointLookupGrammar is the same statement through the
+// participle grammar alone, without the fast path.
+func BenchmarkParsePointLookupGrammar(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := parseOne(pointLookup); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 func BenchmarkParseQuery(b *testing.B) {
 	const q = `SELECT a, b.c[1], count(*) AS n FROM "Orders"."ByStatus" WHERE status = ? AND createdAt BETWEEN ? AND ? AND NOT archived GROUP BY a ORDER BY n DESC LIMIT 10`
 	b.ReportAllocs()
@@ -47,5 +58,15 @@ func BenchmarkSplit(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		Split(sampleSchema)
+	}
+}
+
+func BenchmarkParseKeyQuery(b *testing.B) {
+	const q = `SELECT * FROM "Orders" WHERE "customerId" = ? AND "orderId" BETWEEN ? AND ? ORDER BY "orderId" DESC LIMIT 10`
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ParseOne(q); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

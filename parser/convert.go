@@ -9,7 +9,7 @@ import (
 	"github.com/ddbsql/ddbsql/sqlerr"
 )
 
-// converter turns the parse tree of one statement into the AST. The first
+// converter turns the parse trees of statements into the AST. The first
 // error found is kept and later ones ignored, so conversion code never has
 // to unwind: it carries on with whatever it has and Parse discards the
 // result.

@@ -39,7 +39,7 @@ func syntaxError[G any](p *participle.Parser[G], sql string, err error) *sqlerr.
 		i++
 	}
 	exp := expectedAt(p, tokens, i)
-	for i < len(tokens)-1 && exp.any() {
+	for steps := 0; i < len(tokens)-1 && exp.any() && steps < maxProbeSteps; steps++ {
 		next := expectedAt(p, tokens, i+1)
 		if !next.any() {
 			break // tokens[i] cannot follow: the error is here
@@ -56,6 +56,10 @@ func syntaxError[G any](p *participle.Parser[G], sql string, err error) *sqlerr.
 	}
 	return sqlerr.New(sqlerr.SyntaxError, "%s", msg).At(tok.Pos.Line, tok.Pos.Column, tok.Pos.Offset)
 }
+
+// maxProbeSteps bounds how far past participle's position the error is
+// looked for; participle backs out of a few tokens at most.
+const maxProbeSteps = 16
 
 // nearText quotes a token for a message, shortened when long.
 func nearText(s string) string {

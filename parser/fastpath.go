@@ -13,11 +13,14 @@ import (
 // dominate traffic and builds their AST directly:
 //
 //	SELECT * | path, ... FROM t[.index] [WHERE cond AND ...]
+//	       [ORDER BY path [ASC|DESC], ...] [LIMIT n] [OFFSET n]
 //	DELETE FROM t WHERE cond AND ...
 //	INSERT INTO t VALUE {'k': scalar, ...} | INSERT INTO t VALUE ?
 //
-// where cond is `path op scalar` with a comparison operator and a scalar is
-// a string, a number, -number, a parameter, TRUE, FALSE or NULL. It gives
+// where a cond is `path op scalar` with a comparison operator, `path
+// BETWEEN scalar AND scalar`, `path IN (scalar, ...)` or a call such as
+// begins_with(path, scalar), and a scalar is a string, a number, -number, a
+// parameter, TRUE, FALSE or NULL. It gives
 // up on anything else, errors included, and the grammar then parses the
 // text from the start, so the grammar alone defines the language: FuzzParse
 // checks that whenever fastParse succeeds the grammar yields the identical
@@ -141,7 +144,50 @@ func (p *fastParser) selectStmt() Statement {
 			return nil
 		}
 	}
+	if p.isWord("ORDER") {
+		p.next()
+		if !p.isWord("BY") {
+			return nil
+		}
+		p.next()
+		for {
+			path := p.path()
+			if path == nil {
+				return nil
+			}
+			item := OrderItem{Pos: path.Pos, Expr: path}
+			if p.isWord("DESC") || p.isWord("ASC") {
+				item.Desc = p.isWord("DESC")
+				p.next()
+			}
+			s.OrderBy = append(s.OrderBy, item)
+			if !p.is(tokPunct, ",") {
+				break
+			}
+			p.next()
+		}
+	}
+	if s.Limit, ok = p.limitArg("LIMIT"); !ok {
+		return nil
+	}
+	if s.Offset, ok = p.limitArg("OFFSET"); !ok {
+		return nil
+	}
 	return s
+}
+
+// limitArg parses an optional LIMIT or OFFSET clause.
+func (p *fastParser) limitArg(kw string) (Expr, bool) {
+	if !p.isWord(kw) {
+		return nil, true
+	}
+	p.next()
+	t := p.tok
+	if t.Type != tokNumber && t.Type != tokParam {
+		return nil, false
+	}
+	p.next()
+	return p.c.limitArg(t), true
 }
 
 func (p *fastParser) deleteStmt() Statement {
@@ -228,10 +274,46 @@ func (p *fastParser) conjunction() Expr {
 	return left
 }
 
-// condition parses path op scalar.
+// condition parses a comparison, BETWEEN, IN or call.
 func (p *fastParser) condition() Expr {
-	path := p.path()
-	if path == nil || p.tok.Type != tokOp || binaryPrec(p.tok.Value) != precCmp {
+	head, ok := p.name()
+	if !ok {
+		return nil
+	}
+	if p.is(tokPunct, "(") {
+		return p.call(head)
+	}
+	path := p.pathFrom(head)
+	switch {
+	case path == nil:
+		return nil
+	case p.isWord("BETWEEN"):
+		p.next()
+		lo := p.scalar()
+		if lo == nil || !p.isWord("AND") {
+			return nil
+		}
+		p.next()
+		hi := p.scalar()
+		if hi == nil {
+			return nil
+		}
+		return &BetweenExpr{Pos: path.Pos, X: path, Lo: lo, Hi: hi}
+	case p.isWord("IN"):
+		p.next()
+		close := ")"
+		if p.is(tokPunct, "[") {
+			close = "]"
+		} else if !p.is(tokPunct, "(") {
+			return nil
+		}
+		p.next()
+		list := p.scalars(close, 1)
+		if list == nil {
+			return nil
+		}
+		return &InExpr{Pos: path.Pos, X: path, List: list}
+	case p.tok.Type != tokOp || binaryPrec(p.tok.Value) != precCmp:
 		return nil
 	}
 	op := opName(p.tok.Value)
@@ -243,12 +325,74 @@ func (p *fastParser) condition() Expr {
 	return &BinaryExpr{Pos: path.Pos, Op: op, L: path, R: v}
 }
 
+// call parses the arguments of name(...), each a path or a scalar, when
+// the call stands alone as a condition.
+func (p *fastParser) call(head lexer.Token) Expr {
+	f := &FuncCall{Pos: pos(head.Pos), Name: strings.ToLower(name(head))}
+	p.next()
+	for !p.is(tokPunct, ")") {
+		if len(f.Args) > 0 {
+			if !p.is(tokPunct, ",") {
+				return nil
+			}
+			p.next()
+		}
+		var arg Expr
+		if p.tok.Type == tokIdent {
+			if path := p.path(); path != nil && (p.is(tokPunct, ",") || p.is(tokPunct, ")")) {
+				arg = path
+			}
+		} else {
+			arg = p.scalar()
+		}
+		if arg == nil {
+			return nil
+		}
+		f.Args = append(f.Args, arg)
+	}
+	p.next()
+	switch { // as after a scalar: nothing may extend the call
+	case p.tok.Type == lexer.EOF, p.is(tokPunct, ";"), p.isWord("AND"), p.isWord("ORDER"), p.isWord("LIMIT"), p.isWord("OFFSET"):
+		return f
+	}
+	return nil
+}
+
+// scalars parses scalar, ... up to and including close; it returns nil
+// when there are fewer than min.
+func (p *fastParser) scalars(close string, min int) []Expr {
+	var list []Expr
+	for !p.is(tokPunct, close) {
+		if len(list) > 0 {
+			if !p.is(tokPunct, ",") {
+				return nil
+			}
+			p.next()
+		}
+		v := p.scalar()
+		if v == nil {
+			return nil
+		}
+		list = append(list, v)
+	}
+	p.next()
+	if len(list) < min {
+		return nil
+	}
+	return list
+}
+
 // path parses a document path that is not followed by a call's "(".
 func (p *fastParser) path() *Path {
 	head, ok := p.name()
 	if !ok {
 		return nil
 	}
+	return p.pathFrom(head)
+}
+
+// pathFrom parses the steps of a path whose first name is head.
+func (p *fastParser) pathFrom(head lexer.Token) *Path {
 	steps := []PathStep{{Name: name(head)}}
 	for {
 		switch {
@@ -311,11 +455,17 @@ func (p *fastParser) scalar() Expr {
 		return nil
 	}
 	p.next()
-	// What follows must end the condition or the map entry; anything else
-	// (an operator, IS, a path step) belongs to a longer expression.
+	// What follows must end the scalar's list, condition or clause;
+	// anything else (an operator, IS, a path step) belongs to a longer
+	// expression.
 	switch {
-	case p.tok.Type == lexer.EOF, p.is(tokPunct, ";"), p.is(tokPunct, ","), p.is(tokPunct, "}"), p.isWord("AND"):
+	case p.tok.Type == lexer.EOF, p.isWord("AND"), p.isWord("ORDER"), p.isWord("LIMIT"), p.isWord("OFFSET"):
 		return v
+	case p.tok.Type == tokPunct:
+		switch p.tok.Value {
+		case ";", ",", "}", ")", "]":
+			return v
+		}
 	}
 	return nil
 }

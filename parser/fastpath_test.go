@@ -55,6 +55,11 @@ var fastPathShapes = []string{
 	`INSERT INTO "T" VALUE {'pk': 'a', 'n': -1e3, 'b': true, 'z': null, 'p': ?}`,
 	`INSERT INTO t VALUE {}`,
 	`INSERT INTO t VALUE $1;`,
+	`SELECT * FROM "Orders" WHERE pk = ? AND sk BETWEEN ? AND ? ORDER BY sk DESC LIMIT 10`,
+	`SELECT * FROM t WHERE pk IN ('a', 'b', ?) AND begins_with(sk, 'x#') ORDER BY sk, b ASC LIMIT ? OFFSET 5`,
+	`SELECT a FROM t WHERE Attribute_Exists(a) AND contains(tags, 'x') AND x IN [1] OFFSET 1`,
+	`SELECT * FROM t WHERE f()`,
+	`SELECT * FROM t ORDER BY a`,
 }
 
 var fastPathDeclines = []string{
@@ -64,7 +69,6 @@ var fastPathDeclines = []string{
 	`SELECT * FROM t WHERE size(a) = 1`,
 	`SELECT a x FROM t`,
 	`SELECT * FROM t u`,
-	`SELECT * FROM t WHERE a = 1 ORDER BY a`,
 	`SELECT * FROM t WHERE a IS NULL`,
 	`SELECT * FROM t WHERE a = 1 AND b`,
 	`SELECT * FROM t;;`,
@@ -78,4 +82,18 @@ var fastPathDeclines = []string{
 	`INSERT INTO t VALUE {'a': [1]}`,
 	`INSERT INTO t VALUE {'a': 1 AND 2}`,
 	`SELECT from FROM t`,
+	`SELECT * FROM t WHERE a NOT BETWEEN 1 AND 2`,
+	`SELECT * FROM t WHERE a BETWEEN 1 AND 2 + 1`,
+	`SELECT * FROM t WHERE a IN ()`,
+	`SELECT * FROM t WHERE a IN (1, 2]`,
+	`SELECT * FROM t WHERE size(a) > 1`,
+	`SELECT * FROM t WHERE f(a.b(1))`,
+	`SELECT * FROM t WHERE f(a + 1)`,
+	`SELECT * FROM t ORDER BY a + 1`,
+	`SELECT * FROM t ORDER BY f(a)`,
+	`SELECT * FROM t LIMIT 1 LIMIT 2`,
+	`SELECT * FROM t LIMIT a`,
+	`SELECT * FROM t OFFSET 1 LIMIT 2`,
+	`SELECT * FROM t WHERE a = 1 ORDER a`,
+	`DELETE FROM t WHERE a = 1 ORDER BY a`,
 }

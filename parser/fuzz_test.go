@@ -10,8 +10,9 @@ import (
 
 // FuzzParse checks that no input panics the parser and that every input
 // either fails with a positioned *sqlerr.Error or parses to statements that
-// Format back into SQL parsing to equal statements. Split and Incomplete
-// must not panic either, and the fast path must agree with the grammar.
+// Format back into SQL parsing to equal statements and that Split cuts into
+// chunks parsing to the same statements. Incomplete must not panic, and the
+// fast path must agree with the grammar.
 //
 //	go test ./parser -run '^$' -fuzz FuzzParse -fuzztime 3m
 func FuzzParse(f *testing.F) {
@@ -21,20 +22,26 @@ func FuzzParse(f *testing.F) {
 	for _, tc := range ddlCases {
 		f.Add(tc.sql)
 	}
-	for _, s := range fuzzSeeds {
+	for _, s := range append(append(fuzzSeeds, fastPathShapes...), fastPathDeclines...) {
 		f.Add(s)
 	}
 	f.Add(sampleSchema)
 	f.Fuzz(func(t *testing.T, sql string) {
-		Split(sql)
 		Incomplete(sql)
+		chunks := Split(sql)
 		checkFastPath(t, sql)
 		stmts, err := Parse(sql)
 		if err != nil {
 			checkError(t, sql, err)
 			return
 		}
-		for _, s := range stmts {
+		if len(chunks) != len(stmts) {
+			t.Fatalf("Parse(%q) gives %d statements but Split %d chunks", sql, len(stmts), len(chunks))
+		}
+		for i, s := range stmts {
+			if one, err := ParseOne(chunks[i].Text); err != nil || !equalAST(s, one) {
+				t.Fatalf("chunk %q of %q parses differently on its own (%v)", chunks[i].Text, sql, err)
+			}
 			text := Format(s)
 			again, err := ParseOne(text)
 			if sqlerr.Code(err) == sqlerr.ProgramLimitExceeded {
@@ -48,8 +55,12 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 		if e, err := ParseExpr(sql); err == nil {
-			if _, err := ParseExpr(FormatExpr(e)); err != nil {
-				t.Fatalf("ParseExpr(%q) formats as %q, which does not parse: %v", sql, FormatExpr(e), err)
+			back, err := ParseExpr(FormatExpr(e))
+			if sqlerr.Code(err) == sqlerr.ProgramLimitExceeded {
+				return
+			}
+			if err != nil || !equalAST(e, back) {
+				t.Fatalf("ParseExpr(%q) formats as %q, which parses differently (%v)", sql, FormatExpr(e), err)
 			}
 		} else {
 			checkError(t, sql, err)

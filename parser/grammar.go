@@ -30,6 +30,9 @@ var grammar = participle.MustBuild[script](
 		&identExpr{}, &literal{}, &parenExpr{}, &listLit{}, &mapLit{},
 		&setLit{}, &caseExpr{}, &existsExpr{}, &unaryExpr{},
 	),
+	// Two tokens of lookahead are the fewest that let a column named
+	// index or a table named table be written unquoted: (index TEXT, ...)
+	// must back out of INDEX name (...) after two tokens.
 	participle.UseLookahead(2),
 )
 
@@ -172,7 +175,7 @@ type showStmt struct {
 // describeStmt is DESCRIBE [TABLE] t, or DESC t.
 type describeStmt struct {
 	Pos   lexer.Position
-	Table tableName `parser:"( \"DESCRIBE\" | \"DESC\" ) \"TABLE\"? @@"`
+	Table tableName `parser:"( \"DESCRIBE\" | \"DESC\" ) ( \"TABLE\" @@ | @@ )"`
 }
 
 func (*selectStmt) statementNode()   {}

@@ -29,9 +29,9 @@ type tableElem struct {
 
 // columnDef declares an attribute's type: name TEXT, name VARCHAR(10).
 type columnDef struct {
-	Name lexer.Token   `parser:"@Ident"`
-	Type lexer.Token   `parser:"@Ident"`
-	Size []string      `parser:"( \"(\" @Number ( \",\" @Number )? \")\" )?"`
+	Name lexer.Token `parser:"@Ident"`
+	Type lexer.Token `parser:"@Ident"`
+	Size []string    `parser:"( \"(\" @Number ( \",\" @Number )? \")\" )?"`
 }
 
 // keySpec is a parenthesised key: (pk [HASH] [, sk [RANGE]]).
@@ -80,9 +80,9 @@ type ddbshIndex struct {
 // projection is ALL, KEYS ONLY or INCLUDE (a, b).
 type projection struct {
 	Pos      lexer.Position
-	All      bool          `parser:"  @\"ALL\""`
-	KeysOnly bool          `parser:"| @\"KEYS\" \"ONLY\""`
-	Include  []string      `parser:"| \"INCLUDE\" \"(\" @Ident ( \",\" @Ident )* \")\""`
+	All      bool     `parser:"  @\"ALL\""`
+	KeysOnly bool     `parser:"| @\"KEYS\" \"ONLY\""`
+	Include  []string `parser:"| \"INCLUDE\" \"(\" @Ident ( \",\" @Ident )* \")\""`
 }
 
 // billing is what follows BILLING MODE.

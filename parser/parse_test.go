@@ -154,6 +154,12 @@ var ddlCases = []parseCase{
 	{`DESCRIBE Users`, `(describe Users)`},
 	{`DESC "Users"`, `(describe Users)`},
 	{`describe table Users`, `(describe Users)`},
+	{`describe table`, `(describe table)`},
+	{`CREATE TABLE t (index TEXT, local TEXT, primary TEXT, PRIMARY KEY (index, local), INDEX i (primary))`,
+		`(create-table t (cols index:S local:S primary:S) (key index local) (gsi i primary ALL))`},
+	{`CREATE TABLE if (a TEXT, PRIMARY KEY (a))`, `(create-table if (cols a:S) (key a))`},
+	{`DROP TABLE if`, `(drop-table if)`},
+	{`CREATE INDEX on ON t (a)`, `(create-index (gsi on a ALL) on t)`},
 }
 
 // sampleSchema is the schema file the project ships; it must parse.
