@@ -1,7 +1,6 @@
 package enginetest
 
 import (
-	"bufio"
 	"context"
 	"os"
 	"sort"
@@ -36,19 +35,8 @@ func TestConformance(t *testing.T) {
 	client := testbackend.Client(t, b)
 	ctx := context.Background()
 
-	f, err := os.Open("../testdata/conformance/select.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	n := 0
-	for sc.Scan() {
-		stmt := strings.TrimSpace(sc.Text())
-		if stmt == "" || strings.HasPrefix(stmt, "--") {
-			continue
-		}
-		n++
+	stmts := corpus(t, "../testdata/conformance/select.sql")
+	for _, stmt := range stmts {
 		t.Run(stmt, func(t *testing.T) {
 			ordered := strings.Contains(strings.ToUpper(stmt), "ORDER BY")
 			want, wantErr := executeStatement(ctx, client, stmt)
@@ -79,12 +67,27 @@ func TestConformance(t *testing.T) {
 			}
 		})
 	}
-	if err := sc.Err(); err != nil {
+	if len(stmts) < 40 {
+		t.Fatalf("the corpus has only %d statements", len(stmts))
+	}
+}
+
+// corpus reads a file of statements, one per line; blank lines and --
+// comments are skipped.
+func corpus(t *testing.T, path string) []string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if n < 40 {
-		t.Fatalf("the corpus has only %d statements", n)
+	var stmts []string
+	for _, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		if line != "" && !strings.HasPrefix(line, "--") {
+			stmts = append(stmts, line)
+		}
 	}
+	return stmts
 }
 
 // executeStatement runs stmt with ExecuteStatement, following NextToken.

@@ -1,9 +1,7 @@
 package enginetest
 
 import (
-	"bufio"
 	"context"
-	"os"
 	"sort"
 	"strings"
 	"testing"
@@ -31,19 +29,8 @@ func TestConformanceWrites(t *testing.T) {
 	for _, name := range []string{ref, ours} {
 		run(t, sess, `CREATE TABLE "`+name+`" (pk TEXT, sk NUMERIC, PRIMARY KEY (pk, sk))`)
 	}
-	f, err := os.Open("../testdata/conformance/write.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	n := 0
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "--") {
-			continue
-		}
-		n++
+	stmts := corpus(t, "../testdata/conformance/write.sql")
+	for _, line := range stmts {
 		_, refErr := client.ExecuteStatement(ctx, &dynamodb.ExecuteStatementInput{
 			Statement: aws.String(strings.ReplaceAll(line, "{T}", ref))})
 		oursErr := exec(ctx, sess, strings.ReplaceAll(line, "{T}", ours))
@@ -60,8 +47,8 @@ func TestConformanceWrites(t *testing.T) {
 			t.Fatalf("after %s the tables differ\nDynamoDB:\n%s\nddbsql:\n%s", line, strings.Join(want, "\n"), strings.Join(got, "\n"))
 		}
 	}
-	if n < 25 {
-		t.Fatalf("the corpus has only %d statements", n)
+	if len(stmts) < 25 {
+		t.Fatalf("the corpus has only %d statements", len(stmts))
 	}
 }
 
