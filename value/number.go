@@ -179,6 +179,9 @@ func NormalizeNumber(s string) (string, error) {
 		if err := p.check(); err != nil {
 			return "", err
 		}
+		if p.len() == len(s) {
+			return s, nil // nothing to strip: s is canonical already
+		}
 		return p.String(), nil
 	}
 	d, err := ParseNumber(s)
@@ -275,6 +278,21 @@ func (p plain) check() error {
 			"number underflow: magnitude below DynamoDB's smallest number (1E-130)")
 	}
 	return nil
+}
+
+// len is the length of p.String().
+func (p plain) len() int {
+	if p.isZero() {
+		return 1
+	}
+	n := max(len(p.int), 1)
+	if p.neg {
+		n++
+	}
+	if p.frac != "" {
+		n += 1 + len(p.frac)
+	}
+	return n
 }
 
 // String is p in canonical form.
