@@ -212,8 +212,9 @@ func resolveOrderExpr(e parser.Expr, items []parser.SelectItem) (parser.Expr, er
 	return e, nil
 }
 
-// columnName names an output column like PostgreSQL does: the alias, the
-// last attribute name of a path, the function name, else ?column?.
+// columnName names an output column: the alias, the last attribute name of
+// a path (as DynamoDB's PartiQL does), the function name (as PostgreSQL
+// does), else ?column?.
 func columnName(it parser.SelectItem, i int) string {
 	if it.Star {
 		return "*"
@@ -223,9 +224,15 @@ func columnName(it parser.SelectItem, i int) string {
 	}
 	switch x := it.Expr.(type) {
 	case *parser.Path:
+		// The last name and the list indexes after it, as DynamoDB names
+		// the attribute: a.b.c → c, tags[0] → tags[0].
 		for j := len(x.Steps) - 1; j >= 0; j-- {
 			if !x.Steps[j].IsIndex {
-				return x.Steps[j].Name
+				name := x.Steps[j].Name
+				for _, st := range x.Steps[j+1:] {
+					name += "[" + strconv.Itoa(st.Index) + "]"
+				}
+				return name
 			}
 		}
 	case *parser.FuncCall:

@@ -71,3 +71,5 @@ SELECT * FROM "Users" WHERE "userId" = 5
 SELECT "userId" FROM "Users" WHERE "loginCount" NOT BETWEEN 100 AND 200
 SELECT "userId" FROM "Users" WHERE NOT ("status" = 'active') AND NOT ("loginCount" > 100 AND "active" = true)
 SELECT "userId" FROM "Users" WHERE ("loginCount" > 280 OR "loginCount" < 20) AND ("status" = 'active' OR "status" = 'inactive')
+SELECT "profile"."address"."city" FROM "Users" WHERE "userId" = 'u001'
+SELECT "tags"[0] FROM "Users" WHERE "userId" = 'u001'
