@@ -38,4 +38,3 @@ func TestSettings(t *testing.T) {
 		}
 	}
 }
-
