@@ -49,17 +49,7 @@ func buildAggregate(input Node, groupBy []parser.Expr, items []parser.SelectItem
 			return internalPath(f.Pos, call.Out)
 		})
 	}
-	newItems := make([]parser.SelectItem, len(items))
-	for i, it := range items {
-		it.Expr = rewrite(it.Expr)
-		newItems[i] = it
-	}
-	newHaving := rewrite(having)
-	newOrder := make([]parser.OrderItem, len(order))
-	for i, o := range order {
-		o.Expr = rewrite(o.Expr)
-		newOrder[i] = o
-	}
+	newItems, newHaving, newOrder := rewriteOutputs(items, having, order, rewrite)
 	if firstErr != nil {
 		return nil, nil, nil, nil, firstErr
 	}
@@ -144,7 +134,9 @@ func onlyCountStar(items []parser.SelectItem, having parser.Expr, order []parser
 	return ok
 }
 
-func rewriteCountStar1(e parser.Expr) parser.Expr {
+// rewriteCountStar replaces COUNT(*) by the column a Select=COUNT read
+// yields.
+func rewriteCountStar(e parser.Expr) parser.Expr {
 	return rewriteExpr(e, func(x parser.Expr) parser.Expr {
 		if isCountStar(x) {
 			return internalPath(x.Position(), countColumn)
@@ -153,20 +145,19 @@ func rewriteCountStar1(e parser.Expr) parser.Expr {
 	})
 }
 
-func rewriteCountStar(items []parser.SelectItem) []parser.SelectItem {
-	out := make([]parser.SelectItem, len(items))
+// rewriteOutputs applies rw to every expression of the select list, HAVING
+// and ORDER BY.
+func rewriteOutputs(items []parser.SelectItem, having parser.Expr, order []parser.OrderItem,
+	rw func(parser.Expr) parser.Expr) ([]parser.SelectItem, parser.Expr, []parser.OrderItem) {
+	newItems := make([]parser.SelectItem, len(items))
 	for i, it := range items {
-		it.Expr = rewriteCountStar1(it.Expr)
-		out[i] = it
+		it.Expr = rw(it.Expr)
+		newItems[i] = it
 	}
-	return out
-}
-
-func rewriteCountStarOrder(order []parser.OrderItem) []parser.OrderItem {
-	out := make([]parser.OrderItem, len(order))
+	newOrder := make([]parser.OrderItem, len(order))
 	for i, o := range order {
-		o.Expr = rewriteCountStar1(o.Expr)
-		out[i] = o
+		o.Expr = rw(o.Expr)
+		newOrder[i] = o
 	}
-	return out
+	return newItems, rw(having), newOrder
 }

@@ -91,7 +91,7 @@ func (p *Planner) planSelect(ctx context.Context, s *parser.Select) (*Plan, erro
 			read.Count, read.Projection = true, ""
 			read.PageSize = 0
 			read.Names = filterNames(read)
-			items, having, order = rewriteCountStar(items), rewriteCountStar1(having), rewriteCountStarOrder(order)
+			items, having, order = rewriteOutputs(items, having, order, rewriteCountStar)
 		} else {
 			agg, ri, rh, ro, err := buildAggregate(node, s.GroupBy, items, having, order)
 			if err != nil {
