@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/ddbsql/ddbsql/executor"
 	"github.com/ddbsql/ddbsql/format"
@@ -16,7 +19,10 @@ import (
 
 // Script runs SQL scripts (files, -c strings, piped stdin) without prompts:
 // each statement is parsed, planned and run in turn, results are written in
-// Format to Out, and errors go to Err with the file, line and a caret.
+// Format to Out, and errors go to Err with the file, line and a caret. Lines
+// starting with a backslash are meta-commands (see Help), shared with the
+// interactive Shell, and psql-style variables (:name, :'name', :"name") are
+// substituted in SQL text.
 type Script struct {
 	Session *session.Session
 	Out     io.Writer
@@ -33,48 +39,200 @@ type Script struct {
 	// Progress, when set, is cleared after each statement (its Update is
 	// the session executor's OnProgress).
 	Progress *ProgressLine
+	// Vars are the variables set with -v and \set.
+	Vars map[string]string
+	// Timing prints how long each statement took (\timing).
+	Timing bool
+	// ExpandedAuto chooses expanded display for results wider than the
+	// terminal (\x auto); it needs Terminal.
+	ExpandedAuto bool
+	// MaxRows, when positive, stops a result after that many rows.
+	MaxRows int
+	// ConnInfo is what \conninfo prints.
+	ConnInfo string
+	// Terminal, when set, describes the terminal Out is, for \x auto and
+	// the pager. Scripts whose output is not a terminal leave it nil.
+	Terminal *Terminal
+	// OnRow, when set, sees every row rendered (tab completion learns
+	// attribute names from it).
+	OnRow func(executor.Item)
+
+	out      io.Writer // Out, or the file \o chose
+	outFile  *os.File
+	failures int
+	defaults map[string]string // session settings before the first \set
 }
 
 // ErrStatementFailed is returned (wrapped) by Run when a statement failed;
 // the failure itself has already been reported on Err.
 var ErrStatementFailed = errors.New("statement failed")
 
-// Run runs every statement of text; name labels error messages (a file
-// name, or "-c" / "stdin"). It returns ErrStatementFailed after the first
-// failure (or, with ContinueOnError, at the end if any failed), and other
-// errors when output cannot be written.
+// ErrQuit is returned by Run when the script ran \q.
+var ErrQuit = errors.New("quit")
+
+// maxIncludeDepth bounds \i nesting, so a file including itself fails.
+const maxIncludeDepth = 16
+
+// Run runs every statement and meta-command of text; name labels error
+// messages (a file name, or "-c" / "stdin") and, for a file, locates the
+// files its \i commands name. It returns ErrStatementFailed after the first
+// failure (or, with ContinueOnError, at the end if any failed), ErrQuit
+// after \q, an error with code QueryCanceled when ctx was cancelled, and
+// other errors when output cannot be written.
 func (s *Script) Run(ctx context.Context, name, text string) error {
-	failed := 0
+	s.failures = 0
+	dir := "."
+	if name != "-c" && name != "stdin" && name != "-" {
+		dir = filepath.Dir(name)
+	}
+	if err := s.runSource(ctx, name, dir, text, 0); err != nil {
+		if errors.Is(err, ErrQuit) && s.failures > 0 {
+			return fmt.Errorf("%s: %d statements failed: %w", name, s.failures, errors.Join(ErrStatementFailed, ErrQuit))
+		}
+		return err
+	}
+	if s.failures > 0 {
+		return fmt.Errorf("%s: %d statements failed: %w", name, s.failures, ErrStatementFailed)
+	}
+	return nil
+}
+
+// Close closes the file \o opened, if any.
+func (s *Script) Close() error {
+	if s.outFile != nil {
+		err := s.outFile.Close()
+		s.outFile, s.out = nil, nil
+		return err
+	}
+	return nil
+}
+
+// runSource runs one script: SQL lines are gathered into statements, lines
+// starting with a backslash outside quotes and comments are meta-commands.
+func (s *Script) runSource(ctx context.Context, name, dir, text string, depth int) error {
+	var buf strings.Builder
+	bufLine := 0 // the script line buf starts at
+	st := inText // the lexer state at the end of buf
+	lines := strings.SplitAfter(text, "\n")
+	for i, line := range lines {
+		lineNo := i + 1
+		if trimmed := strings.TrimSpace(line); strings.HasPrefix(trimmed, `\`) && st == inText {
+			// Complete statements gathered so far run first; an unterminated
+			// one stays in the buffer, as in psql.
+			tail, tailLine, err := s.runComplete(ctx, name, buf.String(), bufLine)
+			if err != nil {
+				return err
+			}
+			buf.Reset()
+			buf.WriteString(tail)
+			bufLine = tailLine
+			chunk := parser.Chunk{Text: trimmed, Pos: parser.Pos{Line: lineNo, Column: 1}}
+			if err := s.meta(ctx, name, dir, chunk, depth); err != nil {
+				return err
+			}
+			continue
+		}
+		if buf.Len() == 0 {
+			if strings.TrimSpace(line) == "" {
+				continue
+			}
+			bufLine = lineNo
+		}
+		line, st = substitute(line, st, s.Vars)
+		buf.WriteString(line)
+	}
+	if err := s.runStatements(ctx, name, buf.String(), bufLine); err != nil {
+		return err
+	}
+	return nil
+}
+
+// runComplete runs the terminated statements of text and returns the
+// unterminated rest with the line it starts at.
+func (s *Script) runComplete(ctx context.Context, name, text string, line int) (string, int, error) {
+	if strings.TrimSpace(text) == "" {
+		return "", 0, nil
+	}
+	open, incomplete := parser.Incomplete(text)
+	if !incomplete {
+		return "", 0, s.runStatements(ctx, name, text, line)
+	}
+	if open != "" {
+		return text, line, nil // a bracket is open: all of it is one statement
+	}
+	chunks := parser.Split(text)
+	last := chunks[len(chunks)-1]
+	if err := s.runStatements(ctx, name, text[:last.Pos.Offset], line); err != nil {
+		return "", 0, err
+	}
+	return text[last.Pos.Offset:], line + last.Pos.Line - 1, nil
+}
+
+// runStatements runs every statement of text, which starts at line line of
+// the script called name.
+func (s *Script) runStatements(ctx context.Context, name, text string, line int) error {
+	if line < 1 {
+		line = 1
+	}
 	for _, chunk := range parser.Split(text) {
 		if strings.TrimSpace(chunk.Text) == "" {
 			continue
 		}
-		if err := ctx.Err(); err != nil {
-			return sqlerr.Wrap(err, sqlerr.QueryCanceled)
+		chunk.Pos.Line += line - 1
+		if err := s.runChunk(ctx, name, chunk); err != nil {
+			return err
 		}
-		if s.Echo {
-			fmt.Fprintln(s.Out, strings.TrimSpace(chunk.Text)+";")
-		}
-		err := s.runOne(ctx, chunk.Text)
-		if s.Progress != nil {
-			s.Progress.Clear()
-		}
-		if err != nil {
-			var out outputError
-			if errors.As(err, &out) {
-				return out.err
-			}
-			s.report(name, chunk, err)
-			failed++
-			if !s.ContinueOnError {
-				return fmt.Errorf("%s: %w", name, ErrStatementFailed)
-			}
-		}
-	}
-	if failed > 0 {
-		return fmt.Errorf("%s: %d statements failed: %w", name, failed, ErrStatementFailed)
 	}
 	return nil
+}
+
+// runChunk runs one statement and reports its failure.
+func (s *Script) runChunk(ctx context.Context, name string, chunk parser.Chunk) error {
+	if err := ctx.Err(); err != nil {
+		return sqlerr.Wrap(err, sqlerr.QueryCanceled)
+	}
+	if s.Echo {
+		fmt.Fprintln(s.Out, strings.TrimSpace(chunk.Text)+";")
+	}
+	start := time.Now()
+	var err error
+	if topic, ok := helpStatement(chunk.Text); ok {
+		err = s.help(topic)
+	} else {
+		err = s.runOne(ctx, chunk.Text)
+	}
+	if s.Progress != nil {
+		s.Progress.Clear()
+	}
+	if err == nil {
+		s.timing(start)
+		return nil
+	}
+	var out outputError
+	if errors.As(err, &out) {
+		return out.err
+	}
+	if ctx.Err() != nil && sqlerr.Code(err) == sqlerr.QueryCanceled {
+		return sqlerr.Wrap(ctx.Err(), sqlerr.QueryCanceled)
+	}
+	return s.fail(name, chunk, err)
+}
+
+// fail reports a failed statement or meta-command and decides whether the
+// script goes on.
+func (s *Script) fail(name string, chunk parser.Chunk, err error) error {
+	s.report(name, chunk, err)
+	s.failures++
+	if !s.ContinueOnError {
+		return fmt.Errorf("%s: %w", name, ErrStatementFailed)
+	}
+	return nil
+}
+
+func (s *Script) timing(start time.Time) {
+	if s.Timing {
+		fmt.Fprintf(s.output(), "Time: %.3f ms\n", float64(time.Since(start).Microseconds())/1000)
+	}
 }
 
 // outputError marks a failure to write results (not the statement's fault).
@@ -101,6 +259,14 @@ func (s *Script) formatName() string {
 	return s.Format
 }
 
+// output is where results go: Out, or the file \o named.
+func (s *Script) output() io.Writer {
+	if s.out != nil {
+		return s.out
+	}
+	return s.Out
+}
+
 // render writes a result: its rows, or its command tag.
 func (s *Script) render(res *executor.Result) error {
 	if s.Progress != nil {
@@ -108,38 +274,68 @@ func (s *Script) render(res *executor.Result) error {
 	}
 	if res.Rows == nil {
 		if !s.Quiet && s.formatName() == "table" && res.Tag != "" {
-			if _, err := fmt.Fprintln(s.Out, res.Tag); err != nil {
+			if _, err := fmt.Fprintln(s.output(), res.Tag); err != nil {
 				return outputError{err}
 			}
 		}
 		return nil
 	}
 	defer res.Rows.Close()
-	w, err := format.New(s.formatName(), s.Out, s.FormatOptions)
+	if s.Terminal != nil && s.out == nil {
+		return s.renderToTerminal(res)
+	}
+	w, err := format.New(s.formatName(), s.output(), s.FormatOptions)
 	if err != nil {
 		return err
 	}
 	if err := w.Begin(res.Columns, res.KeyColumns); err != nil {
 		return outputError{err}
 	}
-	for {
-		row, err := res.Rows.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			// Rows already written stay written; finish the output cleanly.
-			_ = w.End()
-			return err
-		}
+	err = s.eachRow(res.Rows, func(row executor.Item) error {
 		if err := w.Row(row); err != nil {
 			return outputError{err}
 		}
+		return nil
+	})
+	if err != nil {
+		var out outputError
+		if !errors.As(err, &out) {
+			// Rows already written stay written; finish the output cleanly.
+			_ = w.End()
+		}
+		return err
 	}
 	if err := w.End(); err != nil {
 		return outputError{err}
 	}
 	return nil
+}
+
+// eachRow calls fn for every row of rows, up to MaxRows.
+func (s *Script) eachRow(rows executor.RowIter, fn func(executor.Item) error) error {
+	n := 0
+	for {
+		row, err := rows.Next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if s.MaxRows > 0 && n == s.MaxRows {
+			if !s.Quiet {
+				fmt.Fprintf(s.Err, "NOTICE:  result cut at max_rows=%d\n", s.MaxRows)
+			}
+			return nil
+		}
+		n++
+		if s.OnRow != nil {
+			s.OnRow(row)
+		}
+		if err := fn(row); err != nil {
+			return err
+		}
+	}
 }
 
 // report prints err like psql: ERROR, the statement line with a caret under

@@ -22,10 +22,18 @@ const sqlUsage = `Usage: ddbsql [flags] [-c SQL]... [-f FILE]...
 
 Runs SQL against Amazon DynamoDB (or any DynamoDB-compatible endpoint).
 SQL comes from -c (repeatable), -f (repeatable), in that order, else from
-standard input. Statements are separated by ';'.
+standard input. Statements are separated by ';'. Lines starting with a
+backslash are meta-commands (\? lists them). With a terminal on standard
+input and neither -c nor -f, ddbsql is interactive: line editing, history
+($DDBSQL_HISTORY, default ~/.ddbsql_history), tab completion, Ctrl-C cancels
+the running statement, Ctrl-D or \q quits.
 
-Exit status: 0 success; 1 a statement failed; 2 bad usage or no connection;
-3 interrupted.
+Variables: -v NAME=VALUE or \set NAME VALUE; :NAME, :'NAME' (quoted string)
+and :"NAME" (quoted name) are replaced in SQL.
+
+Exit status: 0 success (also after \q); 1 a statement failed (the first
+failure stops a script unless --continue-on-error); 2 bad usage or no
+connection; 3 interrupted.
 
 Flags:
 `
@@ -41,6 +49,7 @@ func runSQL(ctx context.Context, args []string) error {
 	var (
 		conn            connFlags
 		commands, files stringList
+		vars            stringList
 		formatName      = fs.String("format", "table", "output format: "+strings.Join(format.Names(), ", "))
 		scanPolicy      = fs.String("scan-policy", "warn", "what a statement without a key condition does: allow, warn or deny")
 		segments        = fs.Int("segments", 0, "parallel scan segments (0: chosen from the table size)")
@@ -52,6 +61,7 @@ func runSQL(ctx context.Context, args []string) error {
 	conn.register(fs)
 	fs.Var(&commands, "c", "run this SQL (repeatable)")
 	fs.Var(&files, "f", "run the SQL in this file (repeatable; - is standard input)")
+	fs.Var(&vars, "v", "set variable NAME=VALUE (repeatable), used as :NAME, :'NAME', :\"NAME\"")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), sqlUsage)
 		fs.PrintDefaults()
@@ -68,6 +78,15 @@ func runSQL(ctx context.Context, args []string) error {
 	if _, err := format.New(*formatName, io.Discard, format.Options{}); err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
+	variables := map[string]string{}
+	for _, v := range vars {
+		name, value, ok := strings.Cut(v, "=")
+		if !ok || name == "" {
+			return &exitError{code: exitUsage, err: fmt.Errorf("-v %q: want NAME=VALUE", v)}
+		}
+		variables[name] = value
+	}
+	interactive := len(commands) == 0 && len(files) == 0 && isTerminal(os.Stdin)
 	policy, err := planner.ParseScanPolicy(*scanPolicy)
 	if err != nil {
 		return &exitError{code: exitUsage, err: err}
@@ -81,7 +100,8 @@ func runSQL(ctx context.Context, args []string) error {
 	var progress *repl.ProgressLine
 	// A live progress line on a terminal, unless streamed rows go to the
 	// same terminal (the table format prints only when a result is complete).
-	if isTerminal(os.Stderr) && !*quiet && (!isTerminal(os.Stdout) || *formatName == "table") {
+	// (The interactive shell renders results in memory before showing them.)
+	if isTerminal(os.Stderr) && !*quiet && (!isTerminal(os.Stdout) || *formatName == "table" || interactive) {
 		progress = repl.NewProgressLine(os.Stderr)
 		cfg.Executor.OnProgress = progress.Update
 	}
@@ -92,7 +112,12 @@ func runSQL(ctx context.Context, args []string) error {
 		}
 	}
 	script := &repl.Script{Session: sess, Out: os.Stdout, Err: os.Stderr, Format: *formatName, FormatOptions: format.NewOptions(),
-		Quiet: *quiet, ContinueOnError: *continueOnError, Echo: *echo, Progress: progress}
+		Quiet: *quiet, ContinueOnError: *continueOnError, Echo: *echo, Progress: progress, Vars: variables,
+		ConnInfo: conn.describe(client)}
+	defer script.Close()
+	if interactive {
+		return runShell(ctx, script)
+	}
 
 	type source struct{ name, text string }
 	var sources []source
@@ -112,9 +137,6 @@ func runSQL(ctx context.Context, args []string) error {
 		sources = append(sources, source{f, string(data)})
 	}
 	if len(sources) == 0 {
-		if isTerminal(os.Stdin) && !*quiet {
-			fmt.Fprintln(os.Stderr, "ddbsql: reading SQL from the terminal; end with Ctrl-D")
-		}
 		data, err := io.ReadAll(os.Stdin)
 		if err != nil {
 			return &exitError{code: exitUsage, err: err}
@@ -126,6 +148,11 @@ func runSQL(ctx context.Context, args []string) error {
 		err := script.Run(ctx, src.name, src.text)
 		switch {
 		case err == nil:
+		case errors.Is(err, repl.ErrQuit):
+			if failed || errors.Is(err, repl.ErrStatementFailed) {
+				return &exitError{code: exitStatement}
+			}
+			return nil
 		case errors.Is(err, repl.ErrStatementFailed):
 			failed = true
 			if !*continueOnError {

@@ -1,0 +1,217 @@
+package repl
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/chzyer/readline"
+
+	"github.com/ddbsql/ddbsql/executor"
+	"github.com/ddbsql/ddbsql/parser"
+	"github.com/ddbsql/ddbsql/sqlerr"
+)
+
+// HistoryLimit bounds the statements kept in the history file.
+const HistoryLimit = 1000
+
+// Shell is the interactive front end: a prompt with line editing, history
+// and completion, multi-line statements until ';', and the meta-commands
+// of Script, which runs each statement.
+type Shell struct {
+	Script *Script
+	// Banner is printed when the shell starts.
+	Banner string
+	// HistoryFile keeps the statements entered, across runs ("" keeps
+	// none).
+	HistoryFile string
+	// Interrupt receives Ctrl-C while a statement runs (the terminal is
+	// not in raw mode then, so Ctrl-C is a SIGINT); the statement is
+	// cancelled.
+	Interrupt <-chan os.Signal
+
+	rl       *readline.Instance
+	buf      strings.Builder // the statement entered so far
+	st       lexState        // the lexer state at the end of buf
+	complete *Completer
+}
+
+// prompts maps the construct parser.Incomplete reports open to the
+// continuation prompt's marker, as psql does.
+var prompts = map[string]string{
+	"": "-", "'": "'", `"`: `"`, "/*": "*", "(": "(", "[": "[", "{": "{", "<<": "<",
+}
+
+// Run reads and runs statements until \q, Ctrl-D, or ctx is done.
+func (sh *Shell) Run(ctx context.Context) error {
+	sh.complete = &Completer{Script: sh.Script, Pending: func() string { return sh.buf.String() }}
+	user := sh.Script.OnRow
+	sh.Script.OnRow = func(row executor.Item) {
+		names := make([]string, 0, len(row))
+		for k := range row {
+			names = append(names, k)
+		}
+		sh.complete.See(names)
+		if user != nil {
+			user(row)
+		}
+	}
+	sh.Script.ContinueOnError = true
+	rl, err := readline.NewEx(&readline.Config{
+		Prompt:                 "ddbsql=> ",
+		HistoryFile:            sh.HistoryFile,
+		HistoryLimit:           HistoryLimit,
+		DisableAutoSaveHistory: true,
+		AutoComplete:           sh.complete,
+		InterruptPrompt:        "^C",
+		EOFPrompt:              `\q`,
+	})
+	if err != nil {
+		return err
+	}
+	sh.rl = rl
+	defer rl.Close()
+	stop := context.AfterFunc(ctx, func() { rl.Close() })
+	defer stop()
+
+	if sh.Banner != "" {
+		fmt.Fprintln(sh.Script.Out, sh.Banner)
+	}
+	for {
+		rl.SetPrompt(sh.prompt())
+		line, err := rl.Readline()
+		switch {
+		case errors.Is(err, readline.ErrInterrupt):
+			sh.reset()
+			continue
+		case errors.Is(err, io.EOF):
+			return nil
+		case err != nil:
+			return err
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		quit, err := sh.line(ctx, line)
+		if quit || err != nil {
+			return err
+		}
+	}
+}
+
+func (sh *Shell) prompt() string {
+	open, incomplete := parser.Incomplete(sh.buf.String())
+	if sh.buf.Len() == 0 || !incomplete {
+		return "ddbsql=> "
+	}
+	return "ddbsql" + prompts[open] + "> "
+}
+
+func (sh *Shell) reset() {
+	sh.buf.Reset()
+	sh.st = inText
+}
+
+// line handles one line of input; quit is set after \q.
+func (sh *Shell) line(ctx context.Context, line string) (quit bool, err error) {
+	trimmed := strings.TrimSpace(line)
+	if sh.st == inText && strings.HasPrefix(trimmed, `\`) {
+		if trimmed != `\q` {
+			sh.rl.SaveHistory(trimmed)
+		}
+		err := sh.run(ctx, func(ctx context.Context) error {
+			return sh.Script.meta(ctx, "", ".", parser.Chunk{Text: trimmed, Pos: parser.Pos{Line: 1, Column: 1}}, 0)
+		})
+		if errors.Is(err, ErrQuit) {
+			return true, nil
+		}
+		return false, err
+	}
+	if sh.buf.Len() == 0 {
+		if trimmed == "" {
+			return false, nil
+		}
+		// psql's "help" needs no semicolon.
+		if topic, ok := helpStatement(trimmed); ok && !strings.Contains(trimmed, ";") {
+			sh.rl.SaveHistory(trimmed)
+			return false, sh.run(ctx, func(context.Context) error { return sh.Script.help(topic) })
+		}
+	}
+	line, sh.st = substitute(line, sh.st, sh.Script.Vars)
+	sh.buf.WriteString(line)
+	sh.buf.WriteString("\n")
+	if _, incomplete := parser.Incomplete(sh.buf.String()); incomplete {
+		return false, nil
+	}
+	text := sh.buf.String()
+	sh.reset()
+	sh.saveHistory(text)
+	err = sh.run(ctx, func(ctx context.Context) error { return sh.Script.runStatements(ctx, "", text, 1) })
+	if isDDL(text) {
+		sh.complete.Forget()
+	}
+	return false, err
+}
+
+// isDDL reports whether text may have changed the table list.
+func isDDL(text string) bool {
+	u := strings.ToUpper(text)
+	return strings.Contains(u, "CREATE") || strings.Contains(u, "DROP")
+}
+
+// saveHistory keeps a statement as one history entry: its lines joined,
+// unless a line comment would then swallow the rest.
+func (sh *Shell) saveHistory(text string) {
+	text = strings.TrimSpace(text)
+	if !strings.Contains(text, "--") {
+		sh.rl.SaveHistory(strings.Join(strings.Fields(text), " "))
+		return
+	}
+	for _, l := range strings.Split(text, "\n") {
+		sh.rl.SaveHistory(l)
+	}
+}
+
+// run runs fn with a context that Ctrl-C cancels, and turns its outcome
+// into what the shell shows: "cancelled" for an interrupted statement;
+// failures have been reported by the script already.
+func (sh *Shell) run(ctx context.Context, fn func(context.Context) error) error {
+	for len(sh.Interrupt) > 0 {
+		<-sh.Interrupt // a Ctrl-C from before this statement
+	}
+	stmtCtx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-sh.Interrupt:
+			cancel()
+		case <-done:
+		}
+	}()
+	err := fn(stmtCtx)
+	close(done)
+	interrupted := stmtCtx.Err() != nil && ctx.Err() == nil
+	cancel()
+	if sh.Script.Progress != nil {
+		sh.Script.Progress.Clear()
+	}
+	switch {
+	case err == nil:
+		return nil
+	case interrupted || sqlerr.Code(err) == sqlerr.QueryCanceled && ctx.Err() == nil:
+		fmt.Fprintln(sh.Script.Err, "cancelled")
+		return nil
+	case ctx.Err() != nil:
+		return nil
+	case errors.Is(err, ErrQuit):
+		return err
+	case errors.Is(err, ErrStatementFailed):
+		return nil // reported already
+	}
+	// A result could not be written: say so and go on.
+	fmt.Fprintf(sh.Script.Err, "ERROR:  %v\n", err)
+	return nil
+}
