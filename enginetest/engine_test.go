@@ -45,6 +45,7 @@ func sampleSession(t *testing.T, b testbackend.Backend) *session.Session {
 //
 //	sql [sorted]       run the statements; rows sorted when the order is not defined
 //	sql needs=(transactions,ttl,partiql,index-updates)   skip on backends without these
+//	set name=value     change a session setting (it lasts: reset it at the end of the file)
 //
 // A capability skip ends the file on that backend, so such cases live in
 // files of their own.
@@ -78,6 +79,13 @@ func TestEngine(t *testing.T) {
 				switch d.Cmd {
 				case "sql":
 					return RunScript(context.Background(), sess, d.Input, sorted)
+				case "set":
+					for _, a := range d.CmdArgs {
+						if err := sess.Set(a.Key, strings.Join(a.Vals, ",")); err != nil {
+							return errorLine(err) + "\n"
+						}
+					}
+					return "SET\n"
 				}
 				t.Fatalf("unknown command %q", d.Cmd)
 				return ""

@@ -66,6 +66,15 @@ func (p *faultProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case op == "BatchGetItem":
 		p.batchGetHalf(w, r, body)
 		return
+	case op == "BatchWriteItem" && n%3 == 1:
+		p.fault(op)
+		w.Header().Set("Content-Type", "application/x-amz-json-1.0")
+		w.WriteHeader(http.StatusBadRequest)
+		io.WriteString(w, `{"__type":"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException","message":"The level of configured provisioned throughput for the table was exceeded."}`)
+		return
+	case op == "BatchWriteItem":
+		p.batchWriteHalf(w, r, body)
+		return
 	}
 	p.forward(w, r, body)
 }
@@ -130,6 +139,42 @@ func (p *faultProxy) batchGetHalf(w http.ResponseWriter, r *http.Request, body [
 		var resp map[string]json.RawMessage
 		json.Unmarshal(out, &resp)
 		resp["UnprocessedKeys"], _ = json.Marshal(unprocessed)
+		out, _ = json.Marshal(resp)
+	}
+	for k, v := range header {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(status)
+	w.Write(out)
+}
+
+// batchWriteHalf forwards only the first half of each table's write
+// requests and returns the rest as UnprocessedItems.
+func (p *faultProxy) batchWriteHalf(w http.ResponseWriter, r *http.Request, body []byte) {
+	var in struct {
+		RequestItems           map[string][]json.RawMessage
+		ReturnConsumedCapacity string `json:",omitempty"`
+	}
+	if err := json.Unmarshal(body, &in); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	unprocessed := map[string][]json.RawMessage{}
+	for table, reqs := range in.RequestItems {
+		if len(reqs) < 2 {
+			continue
+		}
+		p.fault("BatchWriteItem")
+		half := len(reqs) / 2
+		unprocessed[table] = reqs[half:]
+		in.RequestItems[table] = reqs[:half]
+	}
+	newBody, _ := json.Marshal(in)
+	status, header, out := p.roundTrip(r, newBody)
+	if status == http.StatusOK && len(unprocessed) > 0 {
+		var resp map[string]json.RawMessage
+		json.Unmarshal(out, &resp)
+		resp["UnprocessedItems"], _ = json.Marshal(unprocessed)
 		out, _ = json.Marshal(resp)
 	}
 	for k, v := range header {
@@ -207,10 +252,50 @@ func TestFaults(t *testing.T) {
 		if got, _ := count(`SELECT COUNT(*) AS n FROM Orders WHERE customerId = 'u001'`); got != 1 {
 			t.Errorf("COUNT returned %d rows", got)
 		}
+
+		// A multi-row UPSERT through throttled and half-processed
+		// BatchWriteItem calls, then a set-based UPDATE over a throttled
+		// parallel scan: every item written exactly once.
+		run := func(sql string) string {
+			t.Helper()
+			stmt, err := parser.ParseOne(sql)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := sess.Run(ctx, stmt, nil)
+			if err != nil {
+				t.Fatalf("%s: %v", sql, err)
+			}
+			if res.Rows != nil {
+				res.Rows.Close()
+			}
+			return res.Tag
+		}
+		run(`DROP TABLE IF EXISTS fault_writes`)
+		run(`CREATE TABLE fault_writes (id TEXT, PRIMARY KEY (id))`)
+		defer run(`DROP TABLE IF EXISTS fault_writes`)
+		const items = 300
+		var rows []string
+		for i := range items {
+			rows = append(rows, fmt.Sprintf("('k%04d', 0)", i))
+		}
+		if tag := run(`UPSERT INTO fault_writes (id, n) VALUES ` + strings.Join(rows, ", ")); tag != fmt.Sprintf("INSERT 0 %d", items) {
+			t.Errorf("UPSERT through faults: %s, want INSERT 0 %d", tag, items)
+		}
+		if n, _ := count(`SELECT id FROM fault_writes WHERE n = 0`); n != items {
+			t.Errorf("after UPSERT: %d items, want %d", n, items)
+		}
+		if tag := run(`UPDATE fault_writes SET n = n + 1 WHERE n = 0`); tag != fmt.Sprintf("UPDATE %d", items) {
+			t.Errorf("UPDATE through faults: %s, want UPDATE %d", tag, items)
+		}
+		if n, _ := count(`SELECT id FROM fault_writes WHERE n = 1`); n != items {
+			t.Errorf("after UPDATE: %d items have n = 1, want %d", n, items)
+		}
+
 		proxy.mu.Lock()
 		defer proxy.mu.Unlock()
 		t.Logf("calls %v, faults injected %v", proxy.calls, proxy.faults)
-		for _, op := range []string{"Scan", "Query", "BatchGetItem"} {
+		for _, op := range []string{"Scan", "Query", "BatchGetItem", "BatchWriteItem"} {
 			if proxy.faults[op] == 0 {
 				t.Errorf("no fault was injected into %s", op)
 			}

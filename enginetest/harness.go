@@ -76,7 +76,12 @@ func runOne(ctx context.Context, sess *session.Session, text string, sorted bool
 		return "", err
 	}
 	if res.Rows == nil {
-		return res.Tag + "\n", nil
+		var b strings.Builder
+		for _, n := range res.Notices {
+			b.WriteString("NOTICE: " + n + "\n")
+		}
+		b.WriteString(res.Tag + "\n")
+		return b.String(), nil
 	}
 	lines, err := Rows(res, res.Columns)
 	if err != nil {

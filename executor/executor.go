@@ -24,6 +24,7 @@ type DynamoDB interface {
 	PutItem(context.Context, *dynamodb.PutItemInput, ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error)
 	UpdateItem(context.Context, *dynamodb.UpdateItemInput, ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error)
 	DeleteItem(context.Context, *dynamodb.DeleteItemInput, ...func(*dynamodb.Options)) (*dynamodb.DeleteItemOutput, error)
+	BatchWriteItem(context.Context, *dynamodb.BatchWriteItemInput, ...func(*dynamodb.Options)) (*dynamodb.BatchWriteItemOutput, error)
 	CreateTable(context.Context, *dynamodb.CreateTableInput, ...func(*dynamodb.Options)) (*dynamodb.CreateTableOutput, error)
 	UpdateTable(context.Context, *dynamodb.UpdateTableInput, ...func(*dynamodb.Options)) (*dynamodb.UpdateTableOutput, error)
 	DeleteTable(context.Context, *dynamodb.DeleteTableInput, ...func(*dynamodb.Options)) (*dynamodb.DeleteTableOutput, error)
@@ -52,7 +53,8 @@ type Progress struct {
 // Options tune an Executor.
 type Options struct {
 	// Concurrency bounds the calls one statement has in flight (parallel scan
-	// segments, IN queries, BatchGetItem chunks). Default 8.
+	// segments, IN queries, BatchGetItem chunks; the writes of a multi-item
+	// INSERT, UPSERT, UPDATE or DELETE). Default 8.
 	Concurrency int
 	// OnProgress, when set, is called from time to time during long reads
 	// and DDL waits (at most a few times a second).
@@ -91,6 +93,14 @@ type Result struct {
 	Tag string
 	// RowsAffected counts items written.
 	RowsAffected int64
+	// Matched and Skipped are set by set-based UPDATE and DELETE: the items
+	// the WHERE clause matched when read, and those left alone because their
+	// conditional write failed (the item changed in between).
+	// RowsAffected = Matched - Skipped.
+	Matched, Skipped int64
+	// Notices are messages for the user after the statement ran (for
+	// example how many items a set-based write skipped).
+	Notices []string
 }
 
 // Run executes p with params bound to its parameters (params[i] is
@@ -109,6 +119,10 @@ func (e *Executor) Run(ctx context.Context, p *planner.Plan, params []types.Attr
 		return e.updateItem(ctx, env, n)
 	case *planner.DeleteItem:
 		return e.deleteItem(ctx, env, n)
+	case *planner.PutItems:
+		return e.putItems(ctx, env, n)
+	case *planner.WriteEach:
+		return e.writeEach(ctx, env, n)
 	case *planner.CreateTable:
 		return e.createTable(ctx, n)
 	case *planner.CreateIndex:

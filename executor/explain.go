@@ -78,6 +78,10 @@ func (e *Executor) analyze(ctx context.Context, env *env, p *planner.Plan) (int6
 		res, err = e.updateItem(ctx, env, root)
 	case *planner.DeleteItem:
 		res, err = e.deleteItem(ctx, env, root)
+	case *planner.PutItems:
+		res, err = e.putItems(ctx, env, root)
+	case *planner.WriteEach:
+		res, err = e.writeEach(ctx, env, root)
 	case *planner.Read, *planner.Filter, *planner.Project, *planner.Sort, *planner.Limit,
 		*planner.Distinct, *planner.Aggregate, planner.SingleRow, *planner.SingleRow:
 		var it RowIter
@@ -128,6 +132,16 @@ func annotate(d *planner.Description, node planner.Node, st *stats) {
 			planner.Prop{Key: "actual calls", Value: w.calls.Load()},
 			planner.Prop{Key: "actual capacity", Value: math.Round(w.capacity()*1000) / 1000})
 		return
+	case *planner.PutItems, *planner.WriteEach:
+		w := &st.other
+		d.Props = append(d.Props,
+			planner.Prop{Key: "actual calls", Value: w.calls.Load()},
+			planner.Prop{Key: "actual capacity", Value: math.Round(w.capacity()*1000) / 1000})
+		if pi, ok := x.(*planner.PutItems); ok {
+			input = pi.Input
+		} else {
+			input = x.(*planner.WriteEach).Input
+		}
 	case *planner.Filter:
 		input = x.Input
 	case *planner.Project:

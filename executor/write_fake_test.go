@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"sync"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -16,6 +17,7 @@ import (
 // expect panic through the nil embedded interface.
 type scriptedAPI struct {
 	DynamoDB
+	mu      sync.Mutex // writes of several items call concurrently
 	calls   []scriptedCall
 	respond func(op string, in any) (any, error)
 }
@@ -27,11 +29,14 @@ type scriptedCall struct {
 }
 
 func (f *scriptedAPI) call(op string, in any) (any, error) {
+	f.mu.Lock()
 	f.calls = append(f.calls, scriptedCall{op, in})
-	if f.respond == nil {
+	respond := f.respond
+	f.mu.Unlock()
+	if respond == nil {
 		return nil, nil
 	}
-	out, err := f.respond(op, in)
+	out, err := respond(op, in)
 	if err != nil {
 		return nil, &smithy.OperationError{ServiceID: "DynamoDB", OperationName: op, Err: err}
 	}
@@ -60,6 +65,10 @@ func (f *scriptedAPI) UpdateItem(_ context.Context, in *dynamodb.UpdateItemInput
 
 func (f *scriptedAPI) DeleteItem(_ context.Context, in *dynamodb.DeleteItemInput, _ ...func(*dynamodb.Options)) (*dynamodb.DeleteItemOutput, error) {
 	return answer[dynamodb.DeleteItemOutput](f.call("DeleteItem", in))
+}
+
+func (f *scriptedAPI) BatchWriteItem(_ context.Context, in *dynamodb.BatchWriteItemInput, _ ...func(*dynamodb.Options)) (*dynamodb.BatchWriteItemOutput, error) {
+	return answer[dynamodb.BatchWriteItemOutput](f.call("BatchWriteItem", in))
 }
 
 func (f *scriptedAPI) CreateTable(_ context.Context, in *dynamodb.CreateTableInput, _ ...func(*dynamodb.Options)) (*dynamodb.CreateTableOutput, error) {

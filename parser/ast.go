@@ -83,8 +83,9 @@ type TableName struct {
 	Alias string
 }
 
-// Insert is INSERT INTO t VALUE {...} (DynamoDB's form, Value set) or
-// INSERT INTO t (a, b) VALUES (...), (...) (SQL's form, Columns and Rows set).
+// Insert is INSERT INTO t VALUE {...} (DynamoDB's form, Value set),
+// INSERT INTO t (a, b) VALUES (...), (...) (SQL's form, Columns and Rows set)
+// or INSERT INTO t SELECT ... (Select set: each row is an item to write).
 // Upsert is set for UPSERT / REPLACE INTO, which overwrite an existing item.
 type Insert struct {
 	Pos     Pos
@@ -93,6 +94,7 @@ type Insert struct {
 	Value   Expr // a MapExpr or a Param
 	Columns []string
 	Rows    [][]Expr
+	Select  *Select
 }
 
 // UpdateActionKind tells SET from REMOVE.

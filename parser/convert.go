@@ -216,6 +216,8 @@ func (c *converter) insert(s *insertStmt) *Insert {
 		out.Value = c.mapLit(s.Map)
 	case s.Param.Type != 0:
 		out.Value = c.param(s.Param)
+	case s.Select != nil:
+		out.Select = c.selectStmt(s.Select)
 	default:
 		out.Columns = make([]string, len(s.Columns))
 		for i, col := range s.Columns {

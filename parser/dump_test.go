@@ -141,6 +141,9 @@ func dumpNode(b *strings.Builder, n any) {
 			w(" (value ")
 			dumpNode(b, n.Value)
 			w(")")
+		} else if n.Select != nil {
+			w(" ")
+			dumpNode(b, n.Select)
 		} else {
 			w(" (cols %s)", dumpNames(n.Columns))
 			for _, r := range n.Rows {

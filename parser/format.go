@@ -146,6 +146,11 @@ func (p *printer) insert(s *Insert) {
 		p.expr(s.Value, 0)
 		return
 	}
+	if s.Select != nil {
+		p.WriteByte(' ')
+		p.selectStmt(s.Select)
+		return
+	}
 	p.WriteString(" (")
 	p.identList(s.Columns)
 	p.WriteString(") VALUES ")

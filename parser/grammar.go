@@ -101,14 +101,16 @@ type orderItem struct {
 }
 
 // insertStmt is INSERT, UPSERT or REPLACE INTO, with VALUE (DynamoDB's
-// form) or a column list and VALUES (SQL's form).
+// form), a column list and VALUES (SQL's form), or a SELECT whose rows are
+// the items to write.
 type insertStmt struct {
 	Verb    lexer.Token    `parser:"@(\"INSERT\" | \"UPSERT\" | \"REPLACE\") \"INTO\""`
 	Table   tableName      `parser:"@@"`
 	Map     *mapLit        `parser:"( \"VALUE\" ( @@"`
 	Param   lexer.Token    `parser:"          | @Param )"`
 	Columns []string       `parser:"| \"(\" @Ident ( \",\" @Ident )* \")\""`
-	Rows    []*valuesTuple `parser:"  \"VALUES\" @@ ( \",\" @@ )* )"`
+	Rows    []*valuesTuple `parser:"  \"VALUES\" @@ ( \",\" @@ )*"`
+	Select  *selectStmt    `parser:"| @@ )"`
 }
 
 // valuesTuple is one parenthesised row of INSERT ... VALUES.

@@ -100,6 +100,8 @@ var dmlCases = []parseCase{
 	{`UPSERT INTO t VALUE {'k': 1}`, `(upsert t (value {'k': 1}))`},
 	{`REPLACE INTO t VALUE {'k': 1}`, `(upsert t (value {'k': 1}))`},
 	{`INSERT INTO t (a, "B") VALUES (1, 'x'), (2, 'y')`, `(insert t (cols a B) (row 1 'x') (row 2 'y'))`},
+	{`INSERT INTO t SELECT * FROM s WHERE a = 1`, `(insert t (select (items *) (from s) (where (= a 1))))`},
+	{`UPSERT INTO t SELECT k, v + 1 AS v FROM s`, `(upsert t (select (items k (as (+ v 1) v)) (from s)))`},
 	{`EXPLAIN SELECT * FROM t`, `(explain (select (items *) (from t)))`},
 	{`EXPLAIN ANALYZE SELECT * FROM t`, `(explain analyze (select (items *) (from t)))`},
 	{`EXPLAIN (FORMAT JSON) DELETE FROM t WHERE a = 1`, `(explain json (delete t (where (= a 1))))`},

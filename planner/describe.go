@@ -357,3 +357,43 @@ func (d *DescribeTable) Describe() Description {
 func (e *Explain) Describe() Description {
 	return Description{Node: "Explain", Children: []Description{e.Plan.Root.Describe()}}
 }
+
+// Describe implements Node.
+func (p *PutItems) Describe() Description {
+	var ps props
+	ps.add("table", p.Table)
+	if p.Items != nil {
+		items := make([]string, len(p.Items))
+		for i, it := range p.Items {
+			items[i] = exprText(it)
+		}
+		ps.add("items", items)
+	}
+	node := "BatchWriteItem"
+	if p.Upsert {
+		ps.add("batch size", 25)
+	} else {
+		node = "PutItem (each item)"
+		ps.add("condition", "attribute_not_exists("+strings.Join(p.KeyAttrs, ") AND attribute_not_exists(")+")")
+	}
+	d := Description{Node: node, Props: ps}
+	if p.Input != nil {
+		d.Children = []Description{p.Input.Describe()}
+	}
+	return d
+}
+
+// Describe implements Node.
+func (w *WriteEach) Describe() Description {
+	var d Description
+	if w.Update != nil {
+		d = w.Update.Describe()
+		d.Node = "UpdateItem (each item read)"
+	} else {
+		d = w.Delete.Describe()
+		d.Node = "DeleteItem (each item read)"
+	}
+	d.Props = append([]Prop{d.Props[0], {"key attributes", w.KeyAttrs}}, d.Props[1:]...)
+	d.Children = []Description{w.Input.Describe()}
+	return d
+}

@@ -300,3 +300,37 @@ type Explain struct {
 	Analyze bool
 	JSON    bool
 }
+
+// PutItems writes several items: the rows of a multi-row INSERT ... VALUES
+// (Items) or of INSERT ... SELECT (Input). An INSERT puts each item with its
+// own PutItem guarded by attribute_not_exists on the key (BatchWriteItem
+// takes no conditions), several at once; an UPSERT sends the items through
+// BatchWriteItem, 25 per call, with unprocessed items retried until written.
+// DynamoDB has no statement atomicity: items written before a failure stay.
+type PutItems struct {
+	Table    string
+	KeyAttrs []string
+	Upsert   bool
+	// Items are the rows of VALUES, each a MapExpr of constants or
+	// parameters; nil when Input is set.
+	Items []parser.Expr
+	// Input yields the items to write (INSERT ... SELECT).
+	Input Node
+}
+
+// WriteEach is a set-based UPDATE or DELETE: Input reads the keys of the
+// items the WHERE matches, and each item gets its own conditional write —
+// Update or Delete, whose Key is nil (taken from each row) — issued several
+// at once. The write's Condition re-checks the WHERE and the item's
+// existence, so an item changed or deleted since it was read is skipped,
+// not clobbered.
+type WriteEach struct {
+	Input    Node
+	KeyAttrs []string
+	Update   *UpdateItem
+	Delete   *DeleteItem
+	// FullTable marks a write of every item of the table (a WHERE clause
+	// with no condition on the items), refused unless the session allows
+	// it (allow_full_table_write).
+	FullTable bool
+}

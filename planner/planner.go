@@ -41,6 +41,9 @@ type Options struct {
 	// ConsistentRead asks for strongly consistent reads on the table and
 	// LSIs (GSIs do not support them).
 	ConsistentRead bool
+	// AllowFullTableWrite lets UPDATE and DELETE write every item of a
+	// table (a WHERE clause with no condition on the items).
+	AllowFullTableWrite bool
 }
 
 // SegmentBytes is the table size one parallel scan segment covers when the
@@ -108,6 +111,9 @@ func (p *Planner) plan(ctx context.Context, stmt parser.Statement, enforce bool)
 	}
 	if _, isExplain := stmt.(*parser.Explain); enforce && !isExplain {
 		if err := p.checkScanPolicy(plan); err != nil {
+			return nil, atPos(err, stmt.Position())
+		}
+		if err := p.checkFullTableWrite(plan); err != nil {
 			return nil, atPos(err, stmt.Position())
 		}
 	}

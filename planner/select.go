@@ -531,6 +531,10 @@ func walkPlan(n Node, fn func(Node)) {
 		walkPlan(x.Input, fn)
 	case *Explain:
 		walkPlan(x.Plan.Root, fn)
+	case *PutItems:
+		walkPlan(x.Input, fn)
+	case *WriteEach:
+		walkPlan(x.Input, fn)
 	}
 }
 

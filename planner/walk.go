@@ -79,6 +79,9 @@ func walkStatement(stmt parser.Statement, fn func(parser.Expr)) {
 		walkSelect(s, fn)
 	case *parser.Insert:
 		walkExpr(s.Value, fn)
+		if s.Select != nil {
+			walkSelect(s.Select, fn)
+		}
 		for _, r := range s.Rows {
 			for _, e := range r {
 				walkExpr(e, fn)

@@ -2,6 +2,7 @@ package planner
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/ddbsql/ddbsql/catalog"
@@ -14,22 +15,73 @@ func (p *Planner) planInsert(ctx context.Context, s *parser.Insert) (*Plan, erro
 	if err != nil {
 		return nil, err
 	}
-	item := s.Value
-	if item == nil {
-		if len(s.Rows) != 1 {
-			return nil, errAt(s.Pos, sqlerr.FeatureNotSupported,
-				"INSERT of %d rows in one statement is not supported; insert one row per statement", len(s.Rows))
+	if s.Select != nil {
+		return p.planInsertSelect(ctx, tbl, s)
+	}
+	if s.Value != nil {
+		if err := checkInsertItem(tbl, s.Value); err != nil {
+			return nil, err
 		}
-		row := s.Rows[0]
+		return &Plan{
+			Root: &PutItem{Table: tbl.Name, Item: s.Value, KeyAttrs: tbl.KeyNames(), Upsert: s.Upsert},
+			Tag:  "INSERT",
+		}, nil
+	}
+	items := make([]parser.Expr, len(s.Rows))
+	for r, row := range s.Rows {
 		if len(row) != len(s.Columns) {
 			return nil, errAt(s.Pos, sqlerr.SyntaxError, "INSERT has %d columns but %d values", len(s.Columns), len(row))
 		}
-		m := &parser.MapExpr{Pos: s.Pos}
+		pos := s.Pos
+		if len(row) > 0 {
+			pos = row[0].Position()
+		}
+		m := &parser.MapExpr{Pos: pos}
 		for i, c := range s.Columns {
 			m.Entries = append(m.Entries, parser.MapEntry{Key: c, Value: row[i]})
 		}
-		item = m
+		if err := checkInsertItem(tbl, m); err != nil {
+			return nil, err
+		}
+		items[r] = m
 	}
+	if len(items) == 1 {
+		return &Plan{
+			Root: &PutItem{Table: tbl.Name, Item: items[0], KeyAttrs: tbl.KeyNames(), Upsert: s.Upsert},
+			Tag:  "INSERT",
+		}, nil
+	}
+	return &Plan{
+		Root: &PutItems{Table: tbl.Name, KeyAttrs: tbl.KeyNames(), Upsert: s.Upsert, Items: items},
+		Tag:  "INSERT",
+	}, nil
+}
+
+// planInsertSelect plans INSERT ... SELECT: the SELECT's plan feeds a
+// PutItems node, each row being an item to write.
+func (p *Planner) planInsertSelect(ctx context.Context, tbl *catalog.Table, s *parser.Insert) (*Plan, error) {
+	sel, err := p.planSelect(ctx, s.Select)
+	if err != nil {
+		return nil, err
+	}
+	if sel.Columns != nil {
+		for _, k := range tbl.KeyNames() {
+			if !slices.Contains(sel.Columns, k) {
+				return nil, errAt(s.Select.Pos, "23502", "INSERT into %q needs the key attribute %q: the SELECT has no column of that name", tbl.Name, k).
+					WithHint("name the column after the key attribute: SELECT ... AS %s", quoteIdent(k))
+			}
+		}
+	}
+	return &Plan{
+		Root:     &PutItems{Table: tbl.Name, KeyAttrs: tbl.KeyNames(), Upsert: s.Upsert, Input: sel.Root},
+		Tag:      "INSERT",
+		Warnings: sel.Warnings,
+	}, nil
+}
+
+// checkInsertItem checks that an item to insert is a map holding every key
+// attribute as a constant, or a parameter.
+func checkInsertItem(tbl *catalog.Table, item parser.Expr) error {
 	switch it := item.(type) {
 	case *parser.MapExpr:
 		for _, k := range tbl.KeyNames() {
@@ -38,33 +90,30 @@ func (p *Planner) planInsert(ctx context.Context, s *parser.Insert) (*Plan, erro
 				if en.Key == k {
 					found = true
 					if !isConst(en.Value) {
-						return nil, errAt(en.Value.Position(), sqlerr.InvalidParameter, "key attribute %q must be a constant", k)
+						return errAt(en.Value.Position(), sqlerr.InvalidParameter, "key attribute %q must be a constant", k)
 					}
 				}
 			}
 			if !found {
-				return nil, errAt(it.Pos, "23502", "INSERT into %q needs the key attribute %q", tbl.Name, k)
+				return errAt(it.Pos, "23502", "INSERT into %q needs the key attribute %q", tbl.Name, k)
 			}
 		}
 		if !isConst(it) {
-			return nil, errAt(it.Pos, sqlerr.FeatureNotSupported, "INSERT values must be constants or parameters")
+			return errAt(it.Pos, sqlerr.FeatureNotSupported, "INSERT values must be constants or parameters")
 		}
 	case *parser.Param:
 	default:
-		return nil, errAt(item.Position(), sqlerr.SyntaxError, "INSERT needs a map value {'attr': value, ...}")
+		return errAt(item.Position(), sqlerr.SyntaxError, "INSERT needs a map value {'attr': value, ...}")
 	}
-	return &Plan{
-		Root: &PutItem{Table: tbl.Name, Item: item, KeyAttrs: tbl.KeyNames(), Upsert: s.Upsert},
-		Tag:  "INSERT",
-	}, nil
+	return nil
 }
 
 // fullKeyWhere splits a write's WHERE into the full primary key (equalities
-// with constants) and the remaining condition.
-func fullKeyWhere(tbl *catalog.Table, where parser.Expr, verb string, pos parser.Pos) (Key, []parser.Expr, error) {
+// with constants) and the remaining condition; ok is false when the WHERE
+// does not fix the whole key.
+func fullKeyWhere(tbl *catalog.Table, where parser.Expr) (key Key, rest []parser.Expr, ok bool) {
 	conjs := conjuncts(where)
 	preds := keyPreds(conjs)
-	var key Key
 	used := map[int]bool{}
 	for _, attr := range tbl.KeyNames() {
 		var found bool
@@ -77,22 +126,15 @@ func fullKeyWhere(tbl *catalog.Table, where parser.Expr, verb string, pos parser
 			}
 		}
 		if !found {
-			keyText := make([]string, 0, 2)
-			for _, k := range tbl.KeyNames() {
-				keyText = append(keyText, quoteIdent(k)+" = ...")
-			}
-			return nil, nil, errAt(pos, sqlerr.FeatureNotSupported,
-				"%s needs the full primary key of %q in its WHERE clause (missing a condition %s)", verb, tbl.Name, quoteIdent(attr)+" = ...").
-				WithHint("add %s; %s of several items at once is not supported yet", strings.Join(keyText, " AND "), verb)
+			return nil, nil, false
 		}
 	}
-	var rest []parser.Expr
 	for i, c := range conjs {
 		if !used[i] {
 			rest = append(rest, c)
 		}
 	}
-	return key, rest, nil
+	return key, rest, true
 }
 
 // writeCondition renders the non-key part of a write's WHERE, which
@@ -115,10 +157,7 @@ func (p *Planner) planUpdate(ctx context.Context, s *parser.Update) (*Plan, erro
 	if err != nil {
 		return nil, err
 	}
-	key, rest, err := fullKeyWhere(tbl, s.Where, "UPDATE", s.Pos)
-	if err != nil {
-		return nil, err
-	}
+	key, rest, single := fullKeyWhere(tbl, s.Where)
 	d := newDynExpr()
 	var sets, removes, adds, deletes []string
 	for _, a := range s.Actions {
@@ -161,7 +200,15 @@ func (p *Planner) planUpdate(ctx context.Context, s *parser.Update) (*Plan, erro
 		}
 	}
 	// UPDATE never creates an item: the key must exist.
-	cond, err := writeCondition(d, rest, []string{"attribute_exists(" + d.name(tbl.PartitionKey.Name) + ")"})
+	exists := []string{"attribute_exists(" + d.name(tbl.PartitionKey.Name) + ")"}
+	if !single {
+		return p.planWriteEach(tbl, s.Where, s.Returning, "UPDATE", s.Pos, d, exists,
+			func(cond string) *WriteEach {
+				return &WriteEach{Update: &UpdateItem{Table: tbl.Name, Update: strings.Join(clauses, " "), Condition: cond,
+					Names: d.namesMap(), Values: d.valuesMap()}}
+			})
+	}
+	cond, err := writeCondition(d, rest, exists)
 	if err != nil {
 		return nil, err
 	}
@@ -177,11 +224,17 @@ func (p *Planner) planDelete(ctx context.Context, s *parser.Delete) (*Plan, erro
 	if err != nil {
 		return nil, err
 	}
-	key, rest, err := fullKeyWhere(tbl, s.Where, "DELETE", s.Pos)
-	if err != nil {
-		return nil, err
-	}
+	key, rest, single := fullKeyWhere(tbl, s.Where)
 	d := newDynExpr()
+	if !single {
+		// The item must still exist, or a DeleteItem would succeed on an
+		// item deleted since the read, and count it.
+		exists := []string{"attribute_exists(" + d.name(tbl.PartitionKey.Name) + ")"}
+		return p.planWriteEach(tbl, s.Where, s.Returning, "DELETE", s.Pos, d, exists,
+			func(cond string) *WriteEach {
+				return &WriteEach{Delete: &DeleteItem{Table: tbl.Name, Condition: cond, Names: d.namesMap(), Values: d.valuesMap()}}
+			})
+	}
 	cond, err := writeCondition(d, rest, nil)
 	if err != nil {
 		return nil, err
@@ -191,4 +244,110 @@ func (p *Planner) planDelete(ctx context.Context, s *parser.Delete) (*Plan, erro
 			Values: d.valuesMap(), Returning: s.Returning},
 		Tag: "DELETE",
 	}, nil
+}
+
+// planWriteEach plans a set-based UPDATE or DELETE, whose WHERE does not fix
+// one full primary key: the read planner finds the matching items (keys
+// only), and each gets a write conditioned on the WHERE clause, rendered by
+// d after prefix, so that an item changed since the read is skipped.
+// Conditions on the table's primary key attributes alone need no re-check
+// (an item's key never changes), nor do conditions that read no item;
+// every other condition must be one DynamoDB can evaluate, or the statement
+// is refused. build makes the write node from the condition.
+func (p *Planner) planWriteEach(tbl *catalog.Table, where parser.Expr, ret parser.Returning, verb string,
+	pos parser.Pos, d *dynExpr, prefix []string, build func(cond string) *WriteEach) (*Plan, error) {
+	if ret != parser.ReturnNothing {
+		return nil, errAt(pos, sqlerr.FeatureNotSupported,
+			"RETURNING is not supported for %s of several items", verb).
+			WithHint("name the full primary key in the WHERE clause to %s one item with RETURNING", verb)
+	}
+	var recheck []parser.Expr
+	fullTable := true
+	for _, c := range conjuncts(where) {
+		if !refersToItem(c) {
+			continue
+		}
+		fullTable = false
+		if !refersOnlyTo(c, tbl.KeyNames()) {
+			recheck = append(recheck, c)
+		}
+	}
+	parts := append([]string{}, prefix...)
+	for _, c := range recheck {
+		s, ok := d.cond(c)
+		if !ok {
+			return nil, errAt(c.Position(), sqlerr.FeatureNotSupported,
+				"the condition %s cannot be re-checked by DynamoDB when each item is written", parser.FormatExpr(c)).
+				WithHint("%s of several items re-checks its WHERE clause in each write, so that an item changed since it was read is skipped; use conditions DynamoDB can evaluate (LIKE only as a prefix, no arithmetic, CASE or ||)", verb)
+		}
+		parts = append(parts, wrapOr(c, s))
+	}
+	keys := tbl.KeyNames()
+	read, residual, err := p.chooseRead(tbl, "", where, keys)
+	if err != nil {
+		return nil, err
+	}
+	if len(residual) > 0 {
+		// The executor evaluates these on the items read: read what they use.
+		needed := append([]string{}, keys...)
+		for _, c := range residual {
+			walkExpr(c, func(x parser.Expr) {
+				if pa, ok := x.(*parser.Path); ok && !slices.Contains(needed, topAttr(pa)) {
+					needed = append(needed, topAttr(pa))
+				}
+			})
+		}
+		if read, residual, err = p.chooseRead(tbl, "", where, needed); err != nil {
+			return nil, err
+		}
+	}
+	var input Node = read
+	if len(residual) > 0 {
+		input = &Filter{Input: read, Cond: and(residual)}
+	}
+	w := build(strings.Join(parts, " AND "))
+	w.Input, w.KeyAttrs, w.FullTable = input, keys, fullTable
+	plan := &Plan{Root: w, Tag: verb}
+	if read.FullScan {
+		if warn := p.scanWarning(tbl, read); warn != "" {
+			plan.Warnings = append(plan.Warnings, warn)
+		}
+	}
+	return plan, nil
+}
+
+// refersOnlyTo reports whether every attribute e reads is one of attrs.
+func refersOnlyTo(e parser.Expr, attrs []string) bool {
+	ok := true
+	walkExpr(e, func(x parser.Expr) {
+		if pa, isPath := x.(*parser.Path); isPath && (len(pa.Steps) > 1 || !slices.Contains(attrs, topAttr(pa))) {
+			ok = false
+		}
+	})
+	return ok
+}
+
+// checkFullTableWrite refuses a write of every item of a table unless the
+// session allows it.
+func (p *Planner) checkFullTableWrite(plan *Plan) error {
+	if p.opts.AllowFullTableWrite {
+		return nil
+	}
+	var err error
+	walkPlan(plan.Root, func(n Node) {
+		w, ok := n.(*WriteEach)
+		if !ok || !w.FullTable || err != nil {
+			return
+		}
+		verb, table := "UPDATE", ""
+		if w.Update != nil {
+			table = w.Update.Table
+		} else {
+			verb, table = "DELETE", w.Delete.Table
+		}
+		err = sqlerr.New(sqlerr.FullScanRefused,
+			"%s of every item of table %q refused: the WHERE clause has no condition on the items", verb, table).
+			WithHint("add a condition, or allow writes of whole tables with the setting %s = on", "allow_full_table_write")
+	})
+	return err
 }

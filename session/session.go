@@ -103,6 +103,9 @@ const (
 	SettingScanPolicy     = "scan_policy"
 	SettingSegments       = "segments"
 	SettingConsistentRead = "consistent_read"
+	// SettingAllowFullTableWrite lets UPDATE and DELETE write every item of
+	// a table.
+	SettingAllowFullTableWrite = "allow_full_table_write"
 )
 
 // Set changes a setting by name.
@@ -123,19 +126,17 @@ func (s *Session) Set(name, value string) error {
 		}
 		s.opts.Segments = n
 	case SettingConsistentRead:
-		b, err := strconv.ParseBool(strings.ToLower(value))
+		b, err := parseOnOff(SettingConsistentRead, value)
 		if err != nil {
-			switch strings.ToLower(value) {
-			case "on", "yes":
-				b, err = true, nil
-			case "off", "no":
-				b, err = false, nil
-			}
-		}
-		if err != nil {
-			return sqlerr.New(sqlerr.InvalidParameter, "invalid consistent_read %q: want on or off", value)
+			return err
 		}
 		s.opts.ConsistentRead = b
+	case SettingAllowFullTableWrite:
+		b, err := parseOnOff(SettingAllowFullTableWrite, value)
+		if err != nil {
+			return err
+		}
+		s.opts.AllowFullTableWrite = b
 	default:
 		return sqlerr.New(sqlerr.UndefinedObject, "unrecognized setting %q", name).
 			WithHint("settings: %s", strings.Join(SettingNames(), ", "))
@@ -143,20 +144,36 @@ func (s *Session) Set(name, value string) error {
 	return nil
 }
 
+// parseOnOff parses a boolean setting: on/off, true/false, yes/no, 1/0.
+func parseOnOff(name, value string) (bool, error) {
+	b, err := strconv.ParseBool(strings.ToLower(value))
+	if err != nil {
+		switch strings.ToLower(value) {
+		case "on", "yes":
+			return true, nil
+		case "off", "no":
+			return false, nil
+		}
+		return false, sqlerr.New(sqlerr.InvalidParameter, "invalid %s %q: want on or off", name, value)
+	}
+	return b, nil
+}
+
 // Settings returns every setting's current value.
 func (s *Session) Settings() map[string]string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return map[string]string{
-		SettingScanPolicy:     string(s.opts.ScanPolicy),
-		SettingSegments:       fmt.Sprint(s.opts.Segments),
-		SettingConsistentRead: map[bool]string{true: "on", false: "off"}[s.opts.ConsistentRead],
+		SettingScanPolicy:          string(s.opts.ScanPolicy),
+		SettingSegments:            fmt.Sprint(s.opts.Segments),
+		SettingConsistentRead:      map[bool]string{true: "on", false: "off"}[s.opts.ConsistentRead],
+		SettingAllowFullTableWrite: map[bool]string{true: "on", false: "off"}[s.opts.AllowFullTableWrite],
 	}
 }
 
 // SettingNames lists the settings Set accepts.
 func SettingNames() []string {
-	names := []string{SettingScanPolicy, SettingSegments, SettingConsistentRead}
+	names := []string{SettingScanPolicy, SettingSegments, SettingConsistentRead, SettingAllowFullTableWrite}
 	sort.Strings(names)
 	return names
 }

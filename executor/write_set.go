@@ -1,0 +1,367 @@
+package executor
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"sync"
+	"sync/atomic"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/ddbsql/ddbsql/planner"
+	"github.com/ddbsql/ddbsql/sqlerr"
+)
+
+// Statements that write several items — multi-row INSERT and UPSERT,
+// INSERT ... SELECT, UPDATE and DELETE of whatever a WHERE matches — share
+// one shape: the caller's goroutine pulls rows from a source (VALUES, or a
+// read) and hands them to at most Options.Concurrency workers, each making
+// one call at a time. At the first error no further row is handed out, but
+// the calls in flight are let finish, so that the count of items written,
+// reported with the error, is exact. DynamoDB has no statement atomicity:
+// what was written before the error stays written.
+
+// batchWriteLimit is the most items one BatchWriteItem may carry.
+const batchWriteLimit = 25
+
+// runPool calls work on every task next yields (io.EOF ends them) on at most
+// workers goroutines, and returns the first error of next or work.
+func runPool[T any](ctx context.Context, workers int, next func() (T, error), work func(context.Context, T) error) error {
+	tasks := make(chan T)
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		firstErr error
+		failed   atomic.Bool
+	)
+	fail := func(err error) {
+		mu.Lock()
+		if firstErr == nil {
+			firstErr = err
+		}
+		mu.Unlock()
+		failed.Store(true)
+	}
+	for range max(workers, 1) {
+		wg.Go(func() {
+			for t := range tasks {
+				if failed.Load() {
+					continue // drain: nothing more is sent once a task failed
+				}
+				if err := work(ctx, t); err != nil {
+					fail(err)
+				}
+			}
+		})
+	}
+	for !failed.Load() {
+		t, err := next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			fail(err)
+			break
+		}
+		select {
+		case tasks <- t:
+		case <-ctx.Done():
+			fail(ctx.Err())
+		}
+	}
+	close(tasks)
+	wg.Wait()
+	return firstErr
+}
+
+// writeProgress adds how far a failed multi-item write got to its error.
+func writeProgress(ctx context.Context, err error, table, verb string, written int64) error {
+	e := sqlerr.As(readError(ctx, err, table))
+	what := fmt.Sprintf("%d items were %s before the statement stopped", written, verb)
+	if written == 1 {
+		what = fmt.Sprintf("1 item was %s before the statement stopped", verb)
+	}
+	what += "; they stay " + verb + " (DynamoDB writes each item on its own)"
+	if e.Detail != "" {
+		what = e.Detail + "; " + what
+	}
+	c := *e
+	c.Detail = what
+	return &c
+}
+
+// putItems runs a multi-row INSERT or UPSERT, or INSERT ... SELECT.
+func (e *Executor) putItems(ctx context.Context, env *env, n *planner.PutItems) (*Result, error) {
+	var src RowIter
+	if n.Input != nil {
+		rows, err := e.open(ctx, env, n.Input)
+		if err != nil {
+			return nil, err
+		}
+		src = rows
+	} else {
+		items := make([]Item, len(n.Items))
+		seen := make(map[string]bool, len(items))
+		for i, x := range n.Items {
+			v, err := env.value(x)
+			if err != nil {
+				return nil, err
+			}
+			m, ok := v.(*types.AttributeValueMemberM)
+			if !ok {
+				return nil, sqlerr.New(sqlerr.InvalidParameter, "INSERT needs a map value, got %s", attributeTypeName(v)).
+					WithHint("write the item as {'attr': value, ...}")
+			}
+			items[i] = m.Value
+			if n.Upsert {
+				continue
+			}
+			// Two rows with one key would make the statement conflict with
+			// itself halfway: refuse it before anything is written.
+			h, err := itemKeyHash(n, m.Value)
+			if err != nil {
+				return nil, err
+			}
+			if seen[h] {
+				return nil, sqlerr.New(sqlerr.UniqueViolation, "duplicate key: the statement inserts the key %s twice into %q",
+					formatKey(n.KeyAttrs, m.Value), n.Table).WithHint("nothing was written")
+			}
+			seen[h] = true
+		}
+		src = rowsOf(items...)
+	}
+	defer src.Close()
+	var written atomic.Int64
+	var err error
+	if n.Upsert {
+		err = e.batchPutAll(ctx, env, n, src, &written)
+	} else {
+		err = e.putEach(ctx, env, n, src, &written)
+	}
+	if err != nil {
+		return nil, writeProgress(ctx, err, n.Table, "written", written.Load())
+	}
+	return &Result{Tag: "INSERT 0 " + strconv.FormatInt(written.Load(), 10), RowsAffected: written.Load()}, nil
+}
+
+// itemKeyHash returns the canonical encoding of item's key, or an error
+// when the item lacks a key attribute.
+func itemKeyHash(n *planner.PutItems, item Item) (string, error) {
+	key := make(Item, len(n.KeyAttrs))
+	for _, a := range n.KeyAttrs {
+		v, ok := item[a]
+		if !ok {
+			return "", sqlerr.New("23502", "INSERT into %q needs the key attribute %q, missing from the item %s",
+				n.Table, a, formatKey(n.KeyAttrs, item))
+		}
+		key[a] = v
+	}
+	return keyHash(key), nil
+}
+
+// putEach runs INSERT of several items: one PutItem each, guarded by
+// attribute_not_exists on the key, since BatchWriteItem takes no
+// conditions.
+func (e *Executor) putEach(ctx context.Context, env *env, n *planner.PutItems, src RowIter, written *atomic.Int64) error {
+	single := &planner.PutItem{Table: n.Table, KeyAttrs: n.KeyAttrs}
+	next := func() (Item, error) {
+		it, err := src.Next()
+		if err != nil {
+			return nil, err
+		}
+		if _, err := itemKeyHash(n, it); err != nil {
+			return nil, err
+		}
+		return it, nil
+	}
+	return runPool(ctx, e.opts.Concurrency, next, func(ctx context.Context, it Item) error {
+		if _, err := e.sendPut(ctx, env, single, it); err != nil {
+			return err
+		}
+		written.Add(1)
+		return nil
+	})
+}
+
+// batchPutAll runs UPSERT of several items through BatchWriteItem.
+func (e *Executor) batchPutAll(ctx context.Context, env *env, n *planner.PutItems, src RowIter, written *atomic.Int64) error {
+	next := func() ([]Item, error) {
+		var batch []Item
+		at := map[string]int{}
+		for len(batch) < batchWriteLimit {
+			it, err := src.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return nil, err
+			}
+			h, err := itemKeyHash(n, it)
+			if err != nil {
+				return nil, err
+			}
+			// DynamoDB refuses a batch naming one key twice; the later row
+			// wins, as it would written one after the other.
+			if i, ok := at[h]; ok {
+				batch[i] = it
+				written.Add(1)
+				continue
+			}
+			at[h] = len(batch)
+			batch = append(batch, it)
+		}
+		if len(batch) == 0 {
+			return nil, io.EOF
+		}
+		return batch, nil
+	}
+	return runPool(ctx, e.opts.Concurrency, next, func(ctx context.Context, batch []Item) error {
+		reqs := make([]types.WriteRequest, len(batch))
+		for i, it := range batch {
+			reqs[i] = types.WriteRequest{PutRequest: &types.PutRequest{Item: it}}
+		}
+		return e.batchWrite(ctx, env, n.Table, reqs, written)
+	})
+}
+
+// batchWrite sends reqs with BatchWriteItem, retrying the items DynamoDB
+// leaves unprocessed, after an exponential backoff with jitter, until every
+// one is written. Throttled calls are retried by the SDK's retryer.
+func (e *Executor) batchWrite(ctx context.Context, env *env, table string, reqs []types.WriteRequest, written *atomic.Int64) error {
+	for retry := 0; len(reqs) > 0; {
+		if retry > 0 {
+			if err := sleep(ctx, batchBackoff.delay(retry)); err != nil {
+				return err
+			}
+		}
+		env.recordCall()
+		out, err := e.api.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{
+			RequestItems:           map[string][]types.WriteRequest{table: reqs},
+			ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal,
+		})
+		if err != nil {
+			return mapTableError(err, table)
+		}
+		for i := range out.ConsumedCapacity {
+			env.recordCapacity(&out.ConsumedCapacity[i])
+		}
+		left := out.UnprocessedItems[table]
+		written.Add(int64(len(reqs) - len(left)))
+		switch {
+		case len(left) == 0:
+		case len(left) < len(reqs):
+			retry = 1 // progress: back off only a little
+		default:
+			retry++
+		}
+		reqs = left
+	}
+	return nil
+}
+
+// writeEach runs a set-based UPDATE or DELETE: each item the input reads
+// gets its own conditional write; an item whose condition fails (changed or
+// deleted since it was read) is skipped.
+func (e *Executor) writeEach(ctx context.Context, env *env, n *planner.WriteEach) (*Result, error) {
+	table, verb, tag := "", "", ""
+	var names map[string]string
+	var vals map[string]types.AttributeValue
+	var err error
+	if n.Update != nil {
+		table, verb, tag = n.Update.Table, "updated", "UPDATE"
+		names = n.Update.Names
+		vals, err = env.values(n.Update.Values)
+	} else {
+		table, verb, tag = n.Delete.Table, "deleted", "DELETE"
+		names = n.Delete.Names
+		vals, err = env.values(n.Delete.Values)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(names) == 0 {
+		names = nil
+	}
+	rows, err := e.open(ctx, env, n.Input)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var matched, modified, skipped atomic.Int64
+	next := func() (Item, error) {
+		it, err := rows.Next()
+		if err != nil {
+			return nil, err
+		}
+		key := make(Item, len(n.KeyAttrs))
+		for _, a := range n.KeyAttrs {
+			v, ok := it[a]
+			if !ok {
+				return nil, sqlerr.New(sqlerr.Internal, "executor: the read of %q yielded an item without its key attribute %q", table, a)
+			}
+			key[a] = v
+		}
+		matched.Add(1)
+		return key, nil
+	}
+	err = runPool(ctx, e.opts.Concurrency, next, func(ctx context.Context, key Item) error {
+		var err error
+		env.recordCall()
+		if n.Update != nil {
+			var out *dynamodb.UpdateItemOutput
+			out, err = e.api.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+				TableName:                 aws.String(table),
+				Key:                       key,
+				UpdateExpression:          optString(n.Update.Update),
+				ConditionExpression:       optString(n.Update.Condition),
+				ExpressionAttributeNames:  names,
+				ExpressionAttributeValues: vals,
+				ReturnConsumedCapacity:    types.ReturnConsumedCapacityTotal,
+			})
+			if err == nil {
+				env.recordCapacity(out.ConsumedCapacity)
+			}
+		} else {
+			var out *dynamodb.DeleteItemOutput
+			out, err = e.api.DeleteItem(ctx, &dynamodb.DeleteItemInput{
+				TableName:                 aws.String(table),
+				Key:                       key,
+				ConditionExpression:       optString(n.Delete.Condition),
+				ExpressionAttributeNames:  names,
+				ExpressionAttributeValues: vals,
+				ReturnConsumedCapacity:    types.ReturnConsumedCapacityTotal,
+			})
+			if err == nil {
+				env.recordCapacity(out.ConsumedCapacity)
+			}
+		}
+		switch {
+		case err == nil:
+			modified.Add(1)
+			return nil
+		case isErrorCode(err, "ConditionalCheckFailedException"):
+			skipped.Add(1)
+			return nil
+		}
+		return mapTableError(err, table)
+	})
+	if err != nil {
+		return nil, writeProgress(ctx, err, table, verb, modified.Load())
+	}
+	res := &Result{
+		Tag:          tag + " " + strconv.FormatInt(modified.Load(), 10),
+		RowsAffected: modified.Load(),
+		Matched:      matched.Load(),
+		Skipped:      skipped.Load(),
+	}
+	if s := skipped.Load(); s > 0 {
+		res.Notices = append(res.Notices, fmt.Sprintf(
+			"%d of %d matching items were skipped: they changed or disappeared between the read and the write, so the WHERE clause no longer held",
+			s, matched.Load()))
+	}
+	return res, nil
+}
