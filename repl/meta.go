@@ -50,6 +50,9 @@ func init() {
 		{`\set`, "[NAME [VALUE]]", "set a setting or variable, or list them all", (*Script).metaSet},
 		{`\unset`, "NAME", "unset a variable, or reset a setting", (*Script).metaUnset},
 		{`\conninfo`, "", "show what ddbsql is connected to", (*Script).metaConninfo},
+		{`\c`, "[URL] [--region R] [--profile P]", "connect to another endpoint (or --endpoint URL), region or profile", (*Script).metaConnect},
+		{`\e`, "", "edit the statement being typed, or the last one, in $EDITOR", (*Script).metaEdit},
+		{`\watch`, "[SECONDS] [c=COUNT]", "run the last statement every SECONDS (default 2) until Ctrl-C", (*Script).metaWatch},
 	}
 }
 
@@ -140,6 +143,10 @@ func (s *Script) metaHelp(_ context.Context, _ *metaCall) error {
 	fmt.Fprintln(w, "General")
 	for _, c := range metaCommands {
 		left := strings.TrimSpace(c.name + " " + c.args)
+		if len(left) > 24 {
+			fmt.Fprintf(w, "  %s\n  %-24s %s\n", left, "", c.help)
+			continue
+		}
 		fmt.Fprintf(w, "  %-24s %s\n", left, c.help)
 	}
 	fmt.Fprintln(w, "\nSettings (\\set NAME VALUE)")
@@ -162,6 +169,12 @@ var settingHelp = [][2]string{
 
 func (s *Script) metaSyntax(_ context.Context, m *metaCall) error {
 	return s.help(strings.Join(m.args, " "))
+}
+
+// metaEdit is \e in a script, where there is no terminal for the editor;
+// the Shell handles \e itself.
+func (s *Script) metaEdit(_ context.Context, _ *metaCall) error {
+	return sqlerr.New(sqlerr.InvalidParameter, `\e needs the interactive shell`)
 }
 
 func (s *Script) metaConninfo(_ context.Context, _ *metaCall) error {

@@ -56,11 +56,26 @@ type Script struct {
 	// OnRow, when set, sees every row rendered (tab completion learns
 	// attribute names from it).
 	OnRow func(executor.Item)
+	// Connection is where Session is connected; \c changes the parts it
+	// names.
+	Connection Connection
+	// Connect, when set, opens the session \c switches to and returns it
+	// with what \conninfo prints for it. It fails when the endpoint does
+	// not answer.
+	Connect func(ctx context.Context, to Connection) (sess *session.Session, info string, err error)
 
 	out      io.Writer // Out, or the file \o chose
 	outFile  *os.File
 	failures int
 	defaults map[string]string // session settings before the first \set
+	last     string            // the last SQL statement run, for \watch and \e
+	shell    bool              // run by the interactive Shell (for hints)
+}
+
+// Connection says which DynamoDB a session talks to; empty fields leave
+// the choice to the AWS configuration.
+type Connection struct {
+	Endpoint, Region, Profile string
 }
 
 // ErrStatementFailed is returned (wrapped) by Run when a statement failed;
@@ -199,6 +214,7 @@ func (s *Script) runChunk(ctx context.Context, name string, chunk parser.Chunk) 
 	if topic, ok := helpStatement(chunk.Text); ok {
 		err = s.help(topic)
 	} else {
+		s.last = strings.TrimSpace(chunk.Text)
 		err = s.runOne(ctx, chunk.Text)
 	}
 	if s.Progress != nil {
@@ -272,6 +288,11 @@ func (s *Script) render(res *executor.Result) error {
 	if s.Progress != nil {
 		s.Progress.Clear()
 	}
+	// Notices (such as items a set-based write skipped because they
+	// changed) go to the error stream, as psql's NOTICE lines do.
+	for _, n := range res.Notices {
+		fmt.Fprintln(s.Err, "NOTICE: ", n)
+	}
 	if res.Rows == nil {
 		if !s.Quiet && s.formatName() == "table" && res.Tag != "" {
 			if _, err := fmt.Fprintln(s.output(), res.Tag); err != nil {
@@ -341,6 +362,7 @@ func (s *Script) eachRow(rows executor.RowIter, fn func(executor.Item) error) er
 // report prints err like psql: ERROR, the statement line with a caret under
 // the position, and the hint.
 func (s *Script) report(name string, chunk parser.Chunk, err error) {
+	s.addHint(err)
 	fmt.Fprint(s.Err, FormatError(name, chunk, err))
 }
 

@@ -63,3 +63,15 @@ func TestProgressLine(t *testing.T) {
 		t.Fatalf("%q", out)
 	}
 }
+
+func TestRenderNotices(t *testing.T) {
+	var out, errb bytes.Buffer
+	s := &Script{Out: &out, Err: &errb}
+	res := &executor.Result{Tag: "UPDATE 2", Notices: []string{"1 of 3 matching items were skipped"}}
+	if err := s.render(res); err != nil {
+		t.Fatal(err)
+	}
+	if out.String() != "UPDATE 2\n" || errb.String() != "NOTICE:  1 of 3 matching items were skipped\n" {
+		t.Fatalf("stdout %q stderr %q", out.String(), errb.String())
+	}
+}

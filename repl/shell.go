@@ -32,6 +32,9 @@ type Shell struct {
 	// not in raw mode then, so Ctrl-C is a SIGINT); the statement is
 	// cancelled.
 	Interrupt <-chan os.Signal
+	// Editor is the shell command \e runs with the file to edit appended
+	// ("" is vi).
+	Editor string
 
 	rl       *readline.Instance
 	buf      strings.Builder // the statement entered so far
@@ -60,6 +63,7 @@ func (sh *Shell) Run(ctx context.Context) error {
 		}
 	}
 	sh.Script.ContinueOnError = true
+	sh.Script.shell = true
 	rl, err := readline.NewEx(&readline.Config{
 		Prompt:                 "ddbsql=> ",
 		HistoryFile:            sh.HistoryFile,
@@ -119,12 +123,38 @@ func (sh *Shell) reset() {
 func (sh *Shell) line(ctx context.Context, line string) (quit bool, err error) {
 	trimmed := strings.TrimSpace(line)
 	if sh.st == inText && strings.HasPrefix(trimmed, `\`) {
+		word, _, _ := strings.Cut(trimmed, " ")
+		if word == `\e` {
+			// The edited statement goes to the history, not \e.
+			return false, sh.edit(ctx)
+		}
 		if trimmed != `\q` {
 			sh.rl.SaveHistory(trimmed)
 		}
-		err := sh.run(ctx, func(ctx context.Context) error {
+		meta := func(ctx context.Context) error {
 			return sh.Script.meta(ctx, "", ".", parser.Chunk{Text: trimmed, Pos: parser.Pos{Line: 1, Column: 1}}, 0)
-		})
+		}
+		if word == `\watch` {
+			// As in psql, \watch runs the statement being typed, if any;
+			// Ctrl-C is how a watch ends, so it is not reported.
+			if pending := strings.TrimSpace(sh.buf.String()); pending != "" {
+				sh.Script.last = strings.TrimSpace(strings.TrimSuffix(pending, ";"))
+				sh.reset()
+			}
+			watch := meta
+			meta = func(ctx context.Context) error {
+				err := watch(ctx)
+				if ctx.Err() != nil && sqlerr.Code(err) == sqlerr.QueryCanceled {
+					return nil
+				}
+				return err
+			}
+		}
+		before := sh.Script.Session
+		err := sh.run(ctx, meta)
+		if sh.Script.Session != before {
+			sh.complete.Forget() // \c: another endpoint's tables
+		}
 		if errors.Is(err, ErrQuit) {
 			return true, nil
 		}

@@ -36,6 +36,7 @@ func runShell(ctx context.Context, script *repl.Script) error {
 		Banner:      fmt.Sprintf("ddbsql %s, %s\nType \\? for help, \\h for SQL syntax, \\q to quit.", version, script.ConnInfo),
 		HistoryFile: historyFile(),
 		Interrupt:   interrupt,
+		Editor:      editor(),
 	}
 	if err := sh.Run(ctx); err != nil && !errors.Is(err, repl.ErrQuit) {
 		return &exitError{code: exitStatement, err: err}
@@ -54,6 +55,16 @@ func historyFile() string {
 		return ""
 	}
 	return filepath.Join(home, ".ddbsql_history")
+}
+
+// editor is $EDITOR, else $VISUAL, else vi (as psql, for \e).
+func editor() string {
+	for _, name := range []string{"EDITOR", "VISUAL"} {
+		if e := os.Getenv(name); e != "" {
+			return e
+		}
+	}
+	return "vi"
 }
 
 // pager is $PAGER (empty: none), else "less -S" when less is installed.

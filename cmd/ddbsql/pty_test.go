@@ -9,9 +9,11 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -332,6 +334,108 @@ func TestInteractive(t *testing.T) {
 		tm.send("SELECT 5 AS five;\r")
 		tm.expect("five")
 		tm.expect("(1 row)")
+		tm.quit()
+	})
+	t.Run("\\e edits the last statement or the one being typed", func(t *testing.T) {
+		// An editor that changes the file and, for the last statement,
+		// ends it with ';' so that it runs.
+		dir := writeFiles(t, map[string]string{"edit.sh": "#!/bin/sh\n" +
+			"sed -i 's/ 41 AS answer$/ 42 AS answer;/; s/draft/edited/' \"$1\"\n"})
+		editor := filepath.Join(dir, "edit.sh")
+		if err := os.Chmod(editor, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		tm := startTerminal(t, 200, 50, []string{history(t), "EDITOR=" + editor}, conn...)
+		tm.expect("ddbsql=> ")
+		tm.send("SELECT 41 AS answer;\r")
+		tm.expect(" 41")
+		tm.expect("(1 row)")
+		tm.send(`\e` + "\r")
+		tm.expect("SELECT 42 AS answer;")
+		tm.expect(" 42")
+		tm.expect("(1 row)")
+		tm.expect("ddbsql=> ")
+		// Without ';' the edited text waits for the rest of the statement.
+		tm.send("SELECT 'draft' AS d\r")
+		tm.expect("ddbsql-> ")
+		tm.send(`\e` + "\r")
+		tm.expect("SELECT 'edited' AS d")
+		tm.expect("ddbsql-> ")
+		tm.send(";\r")
+		tm.expect(" edited")
+		tm.expect("(1 row)")
+		tm.quit()
+	})
+
+	t.Run("\\watch repeats a statement until Ctrl-C", func(t *testing.T) {
+		tm := startTerminal(t, 200, 50, []string{history(t)}, conn...)
+		tm.expect("ddbsql=> ")
+		tm.send("SELECT COUNT(*) AS n FROM Users WHERE userId = 'u001';\r")
+		tm.expect("(1 row)")
+		tm.send(`\watch 0.2` + "\r")
+		header := regexp.MustCompile(`SELECT COUNT\(\*\) AS n FROM Users WHERE userId = 'u001'  \w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4} \(every 0\.2s\)`)
+		for range 2 {
+			tm.expectMatch(header)
+			tm.expect("(1 row)")
+		}
+		tm.send("\x03")
+		if seen := tm.expect("ddbsql=> "); strings.Contains(seen, "cancelled") || strings.Contains(seen, "ERROR") {
+			t.Errorf("stopping a watch is not an error:\n%s", seen)
+		}
+		// As in psql, \watch runs the statement being typed, if any.
+		tm.send("SELECT 3 AS three\r")
+		tm.expect("ddbsql-> ")
+		tm.send(`\watch 0.1 c=2` + "\r")
+		tm.expectMatch(regexp.MustCompile(`SELECT 3 AS three  .* \(every 0\.1s\)`))
+		tm.expect("(1 row)")
+		tm.expectMatch(regexp.MustCompile(`SELECT 3 AS three  .* \(every 0\.1s\)`))
+		tm.expect("(1 row)")
+		tm.expect("ddbsql=> ")
+		tm.send("SELECT 5 AS five;\r")
+		tm.expect("five")
+		tm.expect("(1 row)")
+		tm.quit()
+	})
+
+	t.Run("\\c switches the endpoint; hints name the next step", func(t *testing.T) {
+		target, _ := url.Parse(b.Endpoint)
+		proxy := httputil.NewSingleHostReverseProxy(target)
+		var calls atomic.Int64
+		other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			calls.Add(1)
+			proxy.ServeHTTP(w, r)
+		}))
+		defer other.Close()
+		tm := startTerminal(t, 200, 50, []string{history(t)}, conn...)
+		tm.expect("ddbsql=> ")
+		tm.send(`\set scan_policy deny` + "\r")
+		tm.send(`\c ` + other.URL + "\r")
+		tm.expect("You are now connected to " + other.URL + " (region us-east-1).")
+		tm.send(`\c http://127.0.0.1:1` + "\r")
+		tm.expect("ERROR:  cannot connect to http://127.0.0.1:1: ")
+		tm.expect("HINT:  still connected to " + other.URL + " (region us-east-1)")
+		tm.send(`\conninfo` + "\r")
+		tm.expect("connected to " + other.URL + " (region us-east-1)")
+		before := calls.Load()
+		tm.send("SELECT name FROM Users WHERE userId = 'u001';\r")
+		tm.expect("Rosa Chen")
+		if calls.Load() == before {
+			t.Error("the statement did not go to the new endpoint")
+		}
+		// Completion lists the new endpoint's tables.
+		tm.send("SELECT COUNT(*) AS n FROM Ord\t")
+		tm.expect("ers")
+		tm.send(" WHERE customerId = 'u001';\r")
+		tm.expect(" 33")
+		// Settings survive \c; in the shell the hint names the
+		// meta-command.
+		tm.send("SELECT * FROM Users WHERE name = 'x';\r")
+		tm.expect("refused by scan_policy=deny")
+		tm.expect(`HINT:  add a condition on the partition key, or allow scans with \set scan_policy warn`)
+		tm.send("SELECT * FROM users WHERE userId = 'u001';\r")
+		tm.expect(`ERROR:  table "users" does not exist`)
+		tm.expect("LINE 1: SELECT * FROM users")
+		tm.expect(`HINT:  did you mean "Users"? (SHOW TABLES lists the tables)`)
 		tm.quit()
 	})
 }

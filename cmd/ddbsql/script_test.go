@@ -1,9 +1,15 @@
 package main
 
 import (
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/ddbsql/ddbsql/internal/testbackend"
@@ -132,6 +138,73 @@ SELECT :'who' AS who, :undefined_stays AS u;
 			if !strings.Contains(r.stdout, want) {
 				t.Errorf("stdout lacks %q:\n%s", want, r.stdout)
 			}
+		}
+	})
+	t.Run("\\watch with a count, \\c, hints", func(t *testing.T) {
+		// A second endpoint: a proxy to the same server that counts calls.
+		target, _ := url.Parse(b.Endpoint)
+		var calls atomic.Int64
+		proxy := httputil.NewSingleHostReverseProxy(target)
+		other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			calls.Add(1)
+			proxy.ServeHTTP(w, r)
+		}))
+		defer other.Close()
+
+		script := "SELECT COUNT(*) AS n FROM Users WHERE userId = 'u001';\n" +
+			"\\watch 0.01 c=3\n" +
+			"\\set scan_policy deny\n" +
+			"\\c http://127.0.0.1:1\n" +
+			"\\conninfo\n" +
+			"\\c " + other.URL + "\n" +
+			"\\c --region=us-east-1\n" +
+			"\\conninfo\n" +
+			"SELECT * FROM Users WHERE name = 'x';\n" +
+			"SELECT * FROM users WHERE userId = 'u001';\n" +
+			"\\d Ordrs\n" +
+			"\\e\n" +
+			"\\watch x\n"
+		r := runCmd(t, script, "--endpoint", b.Endpoint, "--region", "us-east-1", "--continue-on-error")
+		if r.code != 1 {
+			t.Fatalf("exit %d, want 1\nstdout %s\nstderr %s", r.code, r.stdout, r.stderr)
+		}
+		// The statement, then three watched runs, each under a header.
+		if n := strings.Count(r.stdout, "(1 row)"); n != 4 {
+			t.Errorf("%d results, want 4:\n%s", n, r.stdout)
+		}
+		header := regexp.MustCompile(`(?m)^SELECT COUNT\(\*\) AS n FROM Users WHERE userId = 'u001'  \w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4} \(every 0\.01s\)$`)
+		if n := len(header.FindAllString(r.stdout, -1)); n != 3 {
+			t.Errorf("%d watch headers, want 3:\n%s", n, r.stdout)
+		}
+		for _, want := range []string{
+			// A failed \c keeps the connection.
+			"connected to " + b.Endpoint + " (region us-east-1)\n",
+			"You are now connected to " + other.URL + " (region us-east-1).\n",
+			// The region changes; the endpoint stays.
+			"connected to " + other.URL + " (region us-east-1)\n",
+		} {
+			if !strings.Contains(r.stdout, want) {
+				t.Errorf("stdout lacks %q:\n%s", want, r.stdout)
+			}
+		}
+		for _, want := range []string{
+			"stdin:4: ERROR:  cannot connect to http://127.0.0.1:1: ",
+			"HINT:  still connected to " + b.Endpoint + " (region us-east-1)\n",
+			// The setting survives \c.
+			"refused by scan_policy=deny",
+			"HINT:  add a condition on the partition key, or allow scans with --scan-policy=warn\n",
+			`stdin:10: ERROR:  table "users" does not exist`,
+			"HINT:  did you mean \"Users\"? (SHOW TABLES lists the tables)\n",
+			"HINT:  did you mean \"Orders\"? (SHOW TABLES lists the tables)\n",
+			"stdin:12: ERROR:  \\e needs the interactive shell\n",
+			"stdin:13: ERROR:  \\watch: invalid interval \"x\"",
+		} {
+			if !strings.Contains(r.stderr, want) {
+				t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+			}
+		}
+		if calls.Load() == 0 {
+			t.Error("no call went to the endpoint \\c connected to")
 		}
 	})
 }

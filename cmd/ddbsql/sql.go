@@ -9,6 +9,8 @@ import (
 	"os"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
 	"github.com/ddbsql/ddbsql/format"
 	"github.com/ddbsql/ddbsql/planner"
 	"github.com/ddbsql/ddbsql/repl"
@@ -105,15 +107,27 @@ func runSQL(ctx context.Context, args []string) error {
 		progress = repl.NewProgressLine(os.Stderr)
 		cfg.Executor.OnProgress = progress.Update
 	}
-	sess := session.New(client, cfg)
-	sess.OnNotice = func(msg string) {
-		if !*quiet {
-			fmt.Fprintln(os.Stderr, "WARNING: ", msg)
+	newSession := func(client *dynamodb.Client) *session.Session {
+		sess := session.New(client, cfg)
+		sess.OnNotice = func(msg string) {
+			if !*quiet {
+				fmt.Fprintln(os.Stderr, "WARNING: ", msg)
+			}
 		}
+		return sess
 	}
-	script := &repl.Script{Session: sess, Out: os.Stdout, Err: os.Stderr, Format: *formatName, FormatOptions: format.NewOptions(),
+	script := &repl.Script{Session: newSession(client), Out: os.Stdout, Err: os.Stderr, Format: *formatName, FormatOptions: format.NewOptions(),
 		Quiet: *quiet, ContinueOnError: *continueOnError, Echo: *echo, Progress: progress, Vars: variables,
-		ConnInfo: conn.describe(client)}
+		ConnInfo:   conn.describe(client),
+		Connection: repl.Connection{Endpoint: conn.endpoint, Region: conn.region, Profile: conn.profile},
+		Connect: func(ctx context.Context, to repl.Connection) (*session.Session, string, error) {
+			c := connFlags{endpoint: to.Endpoint, region: to.Region, profile: to.Profile}
+			client, err := c.connect(ctx)
+			if err != nil {
+				return nil, "", err
+			}
+			return newSession(client), c.describe(client), nil
+		}}
 	defer script.Close()
 	if interactive {
 		return runShell(ctx, script)
