@@ -101,6 +101,19 @@ type Result struct {
 	// Notices are messages for the user after the statement ran (for
 	// example how many items a set-based write skipped).
 	Notices []string
+
+	stats *stats
+}
+
+// Totals reports what the statement's DynamoDB calls have done so far:
+// calls, pages, items scanned and returned, and consumed capacity units
+// (as DynamoDB reports them; 0 where a backend reports none). Read it after
+// Rows is exhausted for the statement's final figures.
+func (r *Result) Totals() Progress {
+	if r.stats == nil {
+		return Progress{}
+	}
+	return r.stats.totals()
 }
 
 // Run executes p with params bound to its parameters (params[i] is
@@ -112,6 +125,16 @@ func (e *Executor) Run(ctx context.Context, p *planner.Plan, params []types.Attr
 			"statement has %d parameters but %d values were given", p.NumParams, len(params))
 	}
 	env := &env{params: params, stats: newStats()}
+	res, err := e.run(ctx, env, p)
+	if res != nil {
+		res.stats = env.stats
+	}
+	return res, err
+}
+
+// run dispatches on the plan's root: statements here, row-producing nodes
+// through open.
+func (e *Executor) run(ctx context.Context, env *env, p *planner.Plan) (*Result, error) {
 	switch n := p.Root.(type) {
 	case *planner.PutItem:
 		return e.putItem(ctx, env, n)

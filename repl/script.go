@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -41,8 +42,11 @@ type Script struct {
 	Progress *ProgressLine
 	// Vars are the variables set with -v and \set.
 	Vars map[string]string
-	// Timing prints how long each statement took (\timing).
+	// Timing prints how long each statement took (\timing), and the
+	// capacity units it consumed when DynamoDB reported them.
 	Timing bool
+	// capacity is what the last statement consumed.
+	capacity float64
 	// ExpandedAuto chooses expanded display for results wider than the
 	// terminal (\x auto); it needs Terminal.
 	ExpandedAuto bool
@@ -247,7 +251,11 @@ func (s *Script) fail(name string, chunk parser.Chunk, err error) error {
 
 func (s *Script) timing(start time.Time) {
 	if s.Timing {
-		fmt.Fprintf(s.output(), "Time: %.3f ms\n", float64(time.Since(start).Microseconds())/1000)
+		line := fmt.Sprintf("Time: %.3f ms", float64(time.Since(start).Microseconds())/1000)
+		if s.capacity > 0 {
+			line += fmt.Sprintf(" (%s capacity units)", strconv.FormatFloat(s.capacity, 'f', -1, 64))
+		}
+		fmt.Fprintln(s.output(), line)
 	}
 }
 
@@ -261,11 +269,14 @@ func (s *Script) runOne(ctx context.Context, text string) error {
 	if err != nil {
 		return err
 	}
+	s.capacity = 0
 	res, err := s.Session.Run(ctx, stmt, nil)
 	if err != nil {
 		return err
 	}
-	return s.render(res)
+	err = s.render(res)
+	s.capacity = res.Totals().Capacity
+	return err
 }
 
 func (s *Script) formatName() string {

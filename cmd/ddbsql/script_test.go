@@ -67,6 +67,13 @@ SELECT :'who' AS who, :undefined_stays AS u;
 		}
 	})
 
+	t.Run("\\timing shows time and consumed capacity", func(t *testing.T) {
+		r := runCmd(t, "", with("-c", "\\timing on", "-c", "SELECT * FROM Orders WHERE customerId = 'u001'")...)
+		if r.code != 0 || !regexp.MustCompile(`Time: \d+\.\d{3} ms \([0-9.]+ capacity units\)`).MatchString(r.stdout) {
+			t.Fatalf("exit %d stdout %q stderr %s", r.code, r.stdout, r.stderr)
+		}
+	})
+
 	t.Run("nested \\i, relative to the including file; stop at the first error with file:line", func(t *testing.T) {
 		dir := writeFiles(t, map[string]string{
 			"main.sql":      "SELECT 1 AS one;\n\\i sub/first.sql\nSELECT 4 AS four;\n",
