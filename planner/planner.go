@@ -44,6 +44,10 @@ type Options struct {
 	// AllowFullTableWrite lets UPDATE and DELETE write every item of a
 	// table (a WHERE clause with no condition on the items).
 	AllowFullTableWrite bool
+	// PageSize is the Limit sent with each Query and Scan call (the items
+	// DynamoDB evaluates per page); 0 leaves pages at DynamoDB's 1 MB.
+	// Smaller pages make more calls but return the first rows sooner.
+	PageSize int
 }
 
 // SegmentBytes is the table size one parallel scan segment covers when the

@@ -37,6 +37,8 @@ func TestPlans(t *testing.T) {
 					fmt.Sscan(arg.Vals[0], &opts.Segments)
 				case "consistent":
 					opts.ConsistentRead = true
+				case "pagesize":
+					fmt.Sscan(arg.Vals[0], &opts.PageSize)
 				}
 			}
 			stmt, err := parser.ParseOne(d.Input)

@@ -437,6 +437,7 @@ func (p *Planner) chooseRead(tbl *catalog.Table, forced string, where parser.Exp
 	}
 	read.Names = d.namesMap()
 	read.Values = d.valuesMap()
+	read.PageSize = p.opts.PageSize
 	return read, residual, nil
 }
 
@@ -602,7 +603,7 @@ func (p *Planner) pushLimit(r *Read, limit Node, s *parser.Select) {
 	if s.Limit == nil || !ok1 || (s.Offset != nil && !ok2) {
 		return
 	}
-	if total := n + off; total > 0 && total <= 1000 {
+	if total := n + off; total > 0 && total <= 1000 && (r.PageSize == 0 || total < r.PageSize) {
 		r.PageSize = total
 	}
 }

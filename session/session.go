@@ -106,6 +106,8 @@ const (
 	// SettingAllowFullTableWrite lets UPDATE and DELETE write every item of
 	// a table.
 	SettingAllowFullTableWrite = "allow_full_table_write"
+	// SettingPageSize is the Limit of each Query and Scan call (0: 1 MB pages).
+	SettingPageSize = "page_size"
 )
 
 // Set changes a setting by name.
@@ -131,6 +133,12 @@ func (s *Session) Set(name, value string) error {
 			return err
 		}
 		s.opts.ConsistentRead = b
+	case SettingPageSize:
+		n, err := strconv.Atoi(value)
+		if err != nil || n < 0 {
+			return sqlerr.New(sqlerr.InvalidParameter, "invalid page_size %q: want the items per Query or Scan page (0: DynamoDB's 1 MB pages)", value)
+		}
+		s.opts.PageSize = n
 	case SettingAllowFullTableWrite:
 		b, err := parseOnOff(SettingAllowFullTableWrite, value)
 		if err != nil {
@@ -168,12 +176,13 @@ func (s *Session) Settings() map[string]string {
 		SettingSegments:            fmt.Sprint(s.opts.Segments),
 		SettingConsistentRead:      map[bool]string{true: "on", false: "off"}[s.opts.ConsistentRead],
 		SettingAllowFullTableWrite: map[bool]string{true: "on", false: "off"}[s.opts.AllowFullTableWrite],
+		SettingPageSize:            fmt.Sprint(s.opts.PageSize),
 	}
 }
 
 // SettingNames lists the settings Set accepts.
 func SettingNames() []string {
-	names := []string{SettingScanPolicy, SettingSegments, SettingConsistentRead, SettingAllowFullTableWrite}
+	names := []string{SettingScanPolicy, SettingSegments, SettingConsistentRead, SettingAllowFullTableWrite, SettingPageSize}
 	sort.Strings(names)
 	return names
 }

@@ -17,6 +17,7 @@ func TestSettings(t *testing.T) {
 		{"scan_policy", "DENY", "deny"},
 		{"SCAN_POLICY", "allow", "allow"},
 		{"segments", "8", "8"},
+		{"page_size", "25", "25"},
 		{"consistent_read", "on", "on"},
 		{"consistent_read", "false", "off"},
 	} {
@@ -30,6 +31,7 @@ func TestSettings(t *testing.T) {
 	for _, c := range []struct{ name, value, code string }{
 		{"scan_policy", "sometimes", sqlerr.InvalidParameter},
 		{"segments", "-1", sqlerr.InvalidParameter},
+		{"page_size", "ten", sqlerr.InvalidParameter},
 		{"consistent_read", "maybe", sqlerr.InvalidParameter},
 		{"colour", "red", sqlerr.UndefinedObject},
 	} {

@@ -74,6 +74,14 @@ SELECT :'who' AS who, :undefined_stays AS u;
 		}
 	})
 
+	t.Run("\\set page_size", func(t *testing.T) {
+		r := runCmd(t, "", with("--format", "table", "-c", "\\set page_size 10", "-c", "EXPLAIN ANALYZE SELECT * FROM Orders WHERE customerId = 'u001'")...)
+		if r.code != 0 || !strings.Contains(r.stdout, "page size: 10") || !strings.Contains(r.stdout, "actual pages: 4") ||
+			!strings.Contains(r.stdout, "actual returned: 33") {
+			t.Fatalf("exit %d stdout %s stderr %s", r.code, r.stdout, r.stderr)
+		}
+	})
+
 	t.Run("nested \\i, relative to the including file; stop at the first error with file:line", func(t *testing.T) {
 		dir := writeFiles(t, map[string]string{
 			"main.sql":      "SELECT 1 AS one;\n\\i sub/first.sql\nSELECT 4 AS four;\n",
