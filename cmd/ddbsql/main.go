@@ -58,6 +58,8 @@ func run(ctx context.Context, args []string) error {
 		switch args[0] {
 		case "sample":
 			return runSample(ctx, args[1:])
+		case "migrate":
+			return runMigrate(ctx, args[1:])
 		case "version", "--version":
 			fmt.Println("ddbsql", version)
 			return nil

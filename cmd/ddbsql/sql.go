@@ -20,6 +20,8 @@ import (
 
 const sqlUsage = `Usage: ddbsql [flags] [-c SQL]... [-f FILE]...
        ddbsql sample [flags]      create the sample tables and load their data
+       ddbsql migrate ACTION      versioned migrations: up, status, new NAME, down
+                                  (ddbsql migrate --help)
        ddbsql version
 
 Runs SQL against Amazon DynamoDB (or any DynamoDB-compatible endpoint).

@@ -1,0 +1,208 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/ddbsql/ddbsql/migrate"
+	"github.com/ddbsql/ddbsql/planner"
+	"github.com/ddbsql/ddbsql/repl"
+	"github.com/ddbsql/ddbsql/session"
+)
+
+// exitLocked is migrate's status when another run holds the lock.
+const exitLocked = 4
+
+const migrateUsage = `Usage: ddbsql migrate up [--dry-run] [flags]   apply the pending migrations
+       ddbsql migrate status [flags]           list versions and their state
+       ddbsql migrate new NAME [--dir DIR]     create the next numbered file
+       ddbsql migrate down [flags]             revert the last applied version
+
+Runs the versioned SQL files of a directory (--dir, default "migrations"),
+named VERSION_NAME.sql (0001_create_users.sql, 0002_backfill.sql, ...), in
+version order. A file's up part is everything before a line "-- +down" (a
+line "-- +up" may mark its start); the statements after "-- +down" revert
+it. Lines "\set SETTING VALUE" change a session setting (such as
+allow_full_table_write) for the statements after them.
+
+History: one item per version in a DynamoDB table (--table, default
+ddbsql_migrations, created on first use) with its checksum, state
+(applying, applied, failed, reverting), time, duration and how many
+statements completed. A file changed after it was applied is an error.
+Progress is recorded after every statement: a run that was interrupted
+(killed, a statement failed) resumes at the first statement that did not
+complete, which is run again; write statements so that running one twice is
+harmless (CREATE TABLE IF NOT EXISTS, UPSERT rather than INSERT, UPDATE
+setting fixed values).
+
+Lock: a lock item with a lease (--lock-lease, renewed while running) keeps
+two runs from applying at once; another run waits up to --lock-timeout,
+then exits with status 4. The lease of a run that crashed expires.
+
+Exit status: 0 success; 1 a migration failed, or an applied file changed;
+2 bad usage, bad migration files or no connection; 3 interrupted; 4 the lock
+is held by another run.
+
+Flags:
+`
+
+// runMigrate runs `ddbsql migrate ACTION`.
+func runMigrate(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("ddbsql migrate", flag.ContinueOnError)
+	var conn connFlags
+	conn.register(fs)
+	dir := fs.String("dir", "migrations", "directory of the migration files")
+	table := fs.String("table", migrate.DefaultTable, "history table")
+	dryRun := fs.Bool("dry-run", false, "up: print the EXPLAIN of every pending statement and run nothing")
+	lockTimeout := fs.Duration("lock-timeout", 0, "how long to wait for a lock another run holds (0: exit at once with status 4)")
+	lease := fs.Duration("lock-lease", migrate.DefaultLease, "lease of the lock: how long a crashed run keeps it")
+	quiet := fs.Bool("q", false, "quiet: no progress lines")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), migrateUsage)
+		fs.PrintDefaults()
+	}
+	usage := func(err error) error { return &exitError{code: exitUsage, err: err} }
+	// Flags may come before and after the action (and NAME).
+	var positional []string
+	for rest := args; ; {
+		if err := fs.Parse(rest); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil
+			}
+			return usage(errors.New(""))
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		positional = append(positional, fs.Arg(0))
+		rest = fs.Args()[1:]
+	}
+	if len(positional) == 0 {
+		fs.Usage()
+		return usage(errors.New("migrate needs an action: up, status, new NAME or down"))
+	}
+	action, params := positional[0], positional[1:]
+	wantParams := map[string]int{"up": 0, "status": 0, "down": 0, "new": 1}
+	n, known := wantParams[action]
+	if !known {
+		return usage(fmt.Errorf("migrate: unknown action %q (want up, status, new NAME or down)", action))
+	}
+	if len(params) != n {
+		if action == "new" {
+			return usage(errors.New("migrate new needs a NAME, such as create_users"))
+		}
+		return usage(fmt.Errorf("migrate %s: unexpected argument %q", action, params[0]))
+	}
+	if *dryRun && action != "up" {
+		return usage(fmt.Errorf("--dry-run goes with migrate up"))
+	}
+	if *lease < 3*time.Millisecond {
+		return usage(fmt.Errorf("--lock-lease %s is too short", *lease))
+	}
+
+	if action == "new" {
+		path, err := migrate.New(*dir, params[0])
+		if err != nil {
+			return usage(err)
+		}
+		fmt.Println(path)
+		return nil
+	}
+	// Bad files are a usage problem, found before connecting.
+	if _, err := migrate.Load(*dir); err != nil {
+		return usage(err)
+	}
+	client, err := conn.connect(ctx)
+	if err != nil {
+		return usage(err)
+	}
+	sess := session.New(client, session.Config{Planner: planner.Options{ScanPolicy: planner.ScanAllow}})
+	var out io.Writer = os.Stdout
+	if *quiet {
+		out = nil
+	}
+	r := &migrate.Runner{Session: sess, API: client, Dir: *dir, Table: *table,
+		Lease: *lease, LockTimeout: *lockTimeout, Out: out}
+	sess.OnNotice = func(msg string) {
+		if !*quiet {
+			fmt.Fprintln(os.Stderr, "WARNING: ", msg)
+		}
+	}
+
+	switch {
+	case action == "status":
+		states, err := r.Status(ctx)
+		if err != nil {
+			return migrateFailure(ctx, err)
+		}
+		printStatus(os.Stdout, states)
+		for _, s := range states {
+			if s.State == "changed" {
+				return &exitError{code: exitStatement, err: fmt.Errorf("%s changed after it was applied", s.Migration.Path)}
+			}
+		}
+		return nil
+	case action == "up" && *dryRun:
+		return migrateFailure(ctx, r.DryRun(ctx, os.Stdout))
+	case action == "up":
+		_, err := r.Up(ctx)
+		return migrateFailure(ctx, err)
+	default: // down
+		_, err := r.Down(ctx)
+		return migrateFailure(ctx, err)
+	}
+}
+
+// migrateFailure turns a Runner's error into the exit status and message.
+func migrateFailure(ctx context.Context, err error) error {
+	if err == nil {
+		return nil
+	}
+	var locked *migrate.LockedError
+	var stmt *migrate.StatementError
+	switch {
+	case errors.As(err, &locked):
+		return &exitError{code: exitLocked, err: err}
+	case errors.As(err, &stmt):
+		fmt.Fprint(os.Stderr, repl.FormatError(stmt.File, stmt.Chunk, stmt.Err))
+		return &exitError{code: exitStatement, err: fmt.Errorf("migration failed at statement %d of %d of %s; the statements before it completed: fix the file and run migrate up again to continue from there",
+			stmt.Index, stmt.Statements, stmt.File)}
+	case ctx.Err() != nil:
+		return &exitError{code: exitCanceled, err: errors.New("interrupted: run the same command again to continue")}
+	}
+	return &exitError{code: exitStatement, err: err}
+}
+
+// printStatus writes the versions as a table.
+func printStatus(w io.Writer, states []migrate.State) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "VERSION\tNAME\tSTATE\tAPPLIED AT\tDURATION\tSTATEMENTS")
+	for _, s := range states {
+		applied, duration, progress := "-", "-", "-"
+		if rec := s.Record; rec != nil {
+			if !rec.AppliedAt.IsZero() {
+				applied = rec.AppliedAt.UTC().Format(time.RFC3339)
+			}
+			if rec.Status == migrate.Applied || rec.Status == migrate.Failed {
+				duration = fmt.Sprintf("%d ms", rec.DurationMs)
+			}
+			progress = fmt.Sprintf("%d/%d", rec.LastStatement, rec.Statements)
+		} else if s.Migration != nil {
+			progress = fmt.Sprintf("0/%d", s.Migration.Up.Statements)
+		}
+		fmt.Fprintf(tw, "%04d\t%s\t%s\t%s\t%s\t%s\n", s.Version, s.Name, s.State, applied, duration, progress)
+	}
+	tw.Flush()
+	for _, s := range states {
+		if s.Record != nil && s.Record.Status == migrate.Failed && s.Record.Error != "" {
+			fmt.Fprintf(w, "%04d failed: %s\n", s.Version, strings.ReplaceAll(s.Record.Error, "\n", " "))
+		}
+	}
+}

@@ -1,0 +1,331 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/ddbsql/ddbsql/internal/testbackend"
+)
+
+// migrationDir writes files (name → text, with TBL replaced by table)
+// into a new directory.
+func migrationDir(t *testing.T, table string, files map[string]string) string {
+	t.Helper()
+	m := map[string]string{}
+	for name, text := range files {
+		m[name] = strings.ReplaceAll(text, "TBL", table)
+	}
+	return writeFiles(t, m)
+}
+
+// TestMigrate runs `ddbsql migrate` against each backend: apply, status,
+// rerun, changed checksum, a failing statement, dry run, down, usage.
+func TestMigrate(t *testing.T) {
+	testbackend.Each(t, func(t *testing.T, b testbackend.Backend) {
+		tbl := testbackend.TableName(t, "users")
+		hist := testbackend.TableName(t, "hist")
+		files := map[string]string{
+			"0001_create_users.sql": "-- +up\nCREATE TABLE IF NOT EXISTS TBL (id TEXT, PRIMARY KEY (id));\n-- +down\nDROP TABLE TBL;\n",
+			"0002_load.sql": "INSERT INTO TBL (id, n) VALUES ('a', 1), ('b', 2);\nUPSERT INTO TBL (id, n) VALUES ('c', 3);\n" +
+				"\\set allow_full_table_write on\nUPDATE TBL SET tag = 'new' WHERE n >= 0;\n",
+		}
+		dir := migrationDir(t, tbl, files)
+		migrate := func(args ...string) result {
+			return runCmd(t, "", append([]string{"migrate", "--endpoint", b.Endpoint, "--region", "us-east-1", "--dir", dir, "--table", hist}, args...)...)
+		}
+		query := func(sql string) string {
+			r := runCmd(t, "", "--endpoint", b.Endpoint, "--region", "us-east-1", "-q", "--format", "jsonl", "-c", sql)
+			if r.code != 0 {
+				t.Fatalf("%s: exit %d %s", sql, r.code, r.stderr)
+			}
+			return r.stdout
+		}
+
+		t.Run("dry run plans and changes nothing", func(t *testing.T) {
+			r := migrate("up", "--dry-run")
+			if r.code != 0 {
+				t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+			}
+			for _, want := range []string{"-- 0001_create_users.sql: would apply 1 statements",
+				"0001_create_users.sql:2: CREATE TABLE IF NOT EXISTS " + tbl, "-- 0002_load.sql: would apply 3 statements",
+				"0002_load.sql:3: \\set allow_full_table_write on", "does not exist"} {
+				if !strings.Contains(r.stdout, want) {
+					t.Errorf("stdout lacks %q:\n%s", want, r.stdout)
+				}
+			}
+			if out := query("SHOW TABLES"); strings.Contains(out, tbl) || strings.Contains(out, hist) {
+				t.Fatalf("dry run created tables:\n%s", out)
+			}
+		})
+		t.Run("up, status, rerun", func(t *testing.T) {
+			r := migrate("up")
+			if r.code != 0 || !strings.Contains(r.stdout, "applied 0001_create_users.sql") || !strings.Contains(r.stdout, "applied 0002_load.sql") {
+				t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+			}
+			if got := query("SELECT id, n, tag FROM " + tbl + " ORDER BY id"); got != "{\"id\":\"a\",\"n\":1,\"tag\":\"new\"}\n{\"id\":\"b\",\"n\":2,\"tag\":\"new\"}\n{\"id\":\"c\",\"n\":3,\"tag\":\"new\"}\n" {
+				t.Fatalf("table:\n%s", got)
+			}
+			r = migrate("status")
+			for _, want := range []string{"VERSION  NAME", "0001     create_users  applied", "0002     load          applied", "3/3"} {
+				if r.code != 0 || !strings.Contains(r.stdout, want) {
+					t.Errorf("status lacks %q: exit %d\n%s%s", want, r.code, r.stdout, r.stderr)
+				}
+			}
+			r = migrate("up")
+			if r.code != 0 || strings.TrimSpace(r.stdout) != "no pending migrations" {
+				t.Fatalf("rerun: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+			}
+			// Now the tables exist, the dry run has plans.
+			os.WriteFile(filepath.Join(dir, "0003_more.sql"), []byte("UPDATE "+tbl+" SET n = 5 WHERE id = 'a';\n"), 0o644)
+			r = migrate("up", "--dry-run")
+			if r.code != 0 || !strings.Contains(r.stdout, "-- 0003_more.sql") || !strings.Contains(r.stdout, "UpdateItem") {
+				t.Fatalf("dry run: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+			}
+			if got := query("SELECT n FROM " + tbl + " WHERE id = 'a'"); got != "{\"n\":1}\n" {
+				t.Fatalf("dry run wrote: %s", got)
+			}
+			os.Remove(filepath.Join(dir, "0003_more.sql"))
+		})
+		t.Run("changed checksum", func(t *testing.T) {
+			p := filepath.Join(dir, "0002_load.sql")
+			orig, _ := os.ReadFile(p)
+			os.WriteFile(p, []byte(strings.Replace(string(orig), "('c', 3)", "('c', 4)", 1)), 0o644)
+			defer os.WriteFile(p, orig, 0o644)
+			r := migrate("up")
+			if r.code != 1 || !strings.Contains(r.stderr, p+" changed after it was applied") {
+				t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+			}
+			r = migrate("status")
+			if r.code != 1 || !strings.Contains(r.stdout, "0002     load          changed") {
+				t.Fatalf("status: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+			}
+		})
+		t.Run("failing statement stops with file:line, rerun resumes", func(t *testing.T) {
+			p := filepath.Join(dir, "0003_fail.sql")
+			os.WriteFile(p, []byte("UPSERT INTO "+tbl+" (id, n) VALUES ('d', 4);\n\nINSERT INTO "+tbl+" (id, n) VALUES ('a', 9);\nUPSERT INTO "+tbl+" (id) VALUES ('e');\n"), 0o644)
+			r := migrate("up")
+			if r.code != 1 || !strings.Contains(r.stderr, p+":3: ERROR:") || !strings.Contains(r.stderr, "statement 2 of 3") {
+				t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+			}
+			r = migrate("status")
+			if !strings.Contains(r.stdout, "0003     fail          failed") || !strings.Contains(r.stdout, "1/3") || !strings.Contains(r.stdout, "0003 failed: 0003_fail.sql:3:") {
+				t.Fatalf("status:\n%s", r.stdout)
+			}
+			if got := query("SELECT id FROM " + tbl + " WHERE id IN ('d', 'e') ORDER BY id"); got != "{\"id\":\"d\"}\n" {
+				t.Fatalf("after the failure: %s", got)
+			}
+			// Fixing the failed statement keeps the completed one: resume.
+			os.WriteFile(p, []byte("UPSERT INTO "+tbl+" (id, n) VALUES ('d', 4);\n\nUPSERT INTO "+tbl+" (id, n) VALUES ('a', 9);\nUPSERT INTO "+tbl+" (id) VALUES ('e');\n"), 0o644)
+			r = migrate("up")
+			if r.code != 0 || !strings.Contains(r.stdout, "resuming 0003_fail.sql after statement 1 of 3") {
+				t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+			}
+			if got := query("SELECT id, n FROM " + tbl + " WHERE id IN ('a', 'e') ORDER BY id"); got != "{\"id\":\"a\",\"n\":9}\n{\"id\":\"e\"}\n" {
+				t.Fatalf("after resuming: %s", got)
+			}
+		})
+		t.Run("down", func(t *testing.T) {
+			r := migrate("down")
+			if r.code != 1 || !strings.Contains(r.stderr, "0003_fail.sql has no down part") {
+				t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+			}
+			os.Remove(filepath.Join(dir, "0003_fail.sql"))
+			os.WriteFile(filepath.Join(dir, "0003_fail.sql"), []byte("SELECT 1;\n-- +down\nDELETE FROM "+tbl+" WHERE id = 'e';\n"), 0o644)
+			// The up part changed, but down only needs the down part.
+			if r := migrate("down"); r.code != 0 || !strings.Contains(r.stdout, "reverted 0003_fail.sql") {
+				t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+			}
+			os.Remove(filepath.Join(dir, "0003_fail.sql"))
+			if r := migrate("down"); r.code != 1 || !strings.Contains(r.stderr, "no down part") {
+				t.Fatalf("0002: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+			}
+			r = migrate("status")
+			if !strings.Contains(r.stdout, "0002     load          applied") || strings.Contains(r.stdout, "0003") {
+				t.Fatalf("status:\n%s", r.stdout)
+			}
+			if got := query("SELECT id FROM " + tbl + " WHERE id = 'e'"); got != "" {
+				t.Fatalf("down left %s", got)
+			}
+		})
+		t.Run("new and usage", func(t *testing.T) {
+			r := migrate("new", "Add orders")
+			if r.code != 0 || strings.TrimSpace(r.stdout) != filepath.Join(dir, "0003_add_orders.sql") {
+				t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+			}
+			os.Remove(filepath.Join(dir, "0003_add_orders.sql"))
+			for _, args := range [][]string{{}, {"sideways"}, {"new"}, {"status", "--dry-run"}, {"up", "extra"}} {
+				if r := migrate(args...); r.code != 2 {
+					t.Errorf("%v: exit %d, want 2\n%s", args, r.code, r.stderr)
+				}
+			}
+			if r := runCmd(t, "", "migrate", "--help"); r.code != 0 || !strings.Contains(r.stderr, "4 the lock") || !strings.Contains(r.stderr, "-- +down") {
+				t.Errorf("--help: exit %d\n%s", r.code, r.stderr)
+			}
+			bad := writeFiles(t, map[string]string{"first.sql": "SELECT 1;"})
+			if r := runCmd(t, "", "migrate", "--endpoint", b.Endpoint, "--region", "us-east-1", "--dir", bad, "up"); r.code != 2 || !strings.Contains(r.stderr, "VERSION_NAME.sql") {
+				t.Errorf("bad file name: exit %d\n%s", r.code, r.stderr)
+			}
+		})
+	})
+}
+
+// longMigration is a migration of n statements writing one item each,
+// then a set-based UPDATE: long enough to be killed in the middle.
+func longMigration(n int) string {
+	var b strings.Builder
+	b.WriteString("CREATE TABLE IF NOT EXISTS TBL (id TEXT, PRIMARY KEY (id));\n")
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&b, "UPSERT INTO TBL (id, n, half) VALUES ('k%04d', %d, %d);\n", i, i, i/2)
+	}
+	b.WriteString("\\set allow_full_table_write on\nUPDATE TBL SET done = TRUE WHERE n > 0;\n")
+	return b.String()
+}
+
+// lastStatement reads the progress of version 1 from the history table.
+func lastStatement(ctx context.Context, client *dynamodb.Client, hist string) int {
+	out, err := client.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(hist), ConsistentRead: aws.Bool(true),
+		Key: map[string]types.AttributeValue{"version": &types.AttributeValueMemberN{Value: "1"}}})
+	if err != nil || out.Item == nil {
+		return 0
+	}
+	var n int
+	if v, ok := out.Item["last_statement"].(*types.AttributeValueMemberN); ok {
+		fmt.Sscan(v.Value, &n)
+	}
+	return n
+}
+
+// TestMigrateKilled kills `migrate up` with SIGKILL in the middle of a long
+// migration, runs it again, and compares the table with an uninterrupted
+// run's.
+func TestMigrateKilled(t *testing.T) {
+	testbackend.Each(t, func(t *testing.T, b testbackend.Backend) {
+		ctx := context.Background()
+		client := testbackend.Client(t, b)
+		const statements = 400
+		conn := []string{"--endpoint", b.Endpoint, "--region", "us-east-1"}
+
+		// The reference: the same migration, uninterrupted.
+		ref := testbackend.TableName(t, "ref")
+		refDir := migrationDir(t, ref, map[string]string{"0001_long.sql": longMigration(statements)})
+		if r := runCmd(t, "", append([]string{"migrate", "up", "-q", "--dir", refDir, "--table", testbackend.TableName(t, "hist")}, conn...)...); r.code != 0 {
+			t.Fatalf("reference run: exit %d %s", r.code, r.stderr)
+		}
+
+		tbl := testbackend.TableName(t, "killed")
+		hist := testbackend.TableName(t, "hist")
+		dir := migrationDir(t, tbl, map[string]string{"0001_long.sql": longMigration(statements)})
+		args := append([]string{"migrate", "up", "--dir", dir, "--table", hist, "--lock-lease", "5s"}, conn...)
+		cmd := exec.Command(ddbsql(t), args...)
+		cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test")
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		killedAt := 0
+		deadline := time.Now().Add(60 * time.Second)
+		for time.Now().Before(deadline) {
+			if killedAt = lastStatement(ctx, client, hist); killedAt >= 30 {
+				break
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		cmd.Process.Kill() // SIGKILL: no lock release, no final record
+		cmd.Wait()
+		after := lastStatement(ctx, client, hist)
+		t.Logf("killed after statement %d (history: %d of %d)", killedAt, after, statements+2)
+		if after >= statements+2 {
+			t.Fatalf("the run finished before it was killed; make the migration longer")
+		}
+
+		// The killed run's lock is held until its lease expires.
+		r := runCmd(t, "", append([]string{"migrate", "up", "--dir", dir, "--table", hist}, conn...)...)
+		if r.code != 4 || !strings.Contains(r.stderr, "holds the lock") {
+			t.Fatalf("while the lease lasts: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+		}
+		r = runCmd(t, "", append([]string{"migrate", "up", "--dir", dir, "--table", hist, "--lock-timeout", "60s"}, conn...)...)
+		if r.code != 0 || !strings.Contains(r.stdout, "resuming 0001_long.sql after statement") {
+			t.Fatalf("rerun: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+		}
+		r = runCmd(t, "", append([]string{"migrate", "status", "--dir", dir, "--table", hist}, conn...)...)
+		if !strings.Contains(r.stdout, "applied") || !strings.Contains(r.stdout, fmt.Sprintf("%d/%d", statements+2, statements+2)) {
+			t.Fatalf("status:\n%s", r.stdout)
+		}
+		dump := func(table string) string {
+			r := runCmd(t, "", append([]string{"-q", "--format", "jsonl", "-c", "SELECT * FROM " + table + " ORDER BY id"}, conn...)...)
+			if r.code != 0 {
+				t.Fatalf("exit %d %s", r.code, r.stderr)
+			}
+			return r.stdout
+		}
+		want, got := dump(ref), dump(tbl)
+		if strings.Count(want, "\n") != statements || got != want {
+			t.Fatalf("after kill and rerun the table differs from an uninterrupted run's (%d vs %d items)", strings.Count(got, "\n"), strings.Count(want, "\n"))
+		}
+	})
+}
+
+// TestMigrateConcurrent starts two `migrate up` at once: one applies, the
+// other exits with status 4 or, with --lock-timeout, waits and finds
+// nothing to do.
+func TestMigrateConcurrent(t *testing.T) {
+	testbackend.Each(t, func(t *testing.T, b testbackend.Backend) {
+		conn := []string{"--endpoint", b.Endpoint, "--region", "us-east-1"}
+		for _, wait := range []string{"0s", "60s"} {
+			t.Run("lock-timeout "+wait, func(t *testing.T) {
+				tbl := testbackend.TableName(t, "conc")
+				hist := testbackend.TableName(t, "hist")
+				dir := migrationDir(t, tbl, map[string]string{"0001_long.sql": longMigration(150)})
+				args := append([]string{"migrate", "up", "--dir", dir, "--table", hist, "--lock-timeout", wait}, conn...)
+				var wg sync.WaitGroup
+				results := make([]result, 2)
+				for i := range results {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						cmd := exec.Command(ddbsql(t), args...)
+						var out, errb bytes.Buffer
+						cmd.Stdout, cmd.Stderr = &out, &errb
+						cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test")
+						code := -1
+						if err := cmd.Run(); err == nil || cmd.ProcessState != nil {
+							code = cmd.ProcessState.ExitCode()
+						}
+						results[i] = result{out.String(), errb.String(), code}
+					}()
+				}
+				wg.Wait()
+				applied, other := 0, 0
+				for _, r := range results {
+					switch {
+					case r.code == 0 && strings.Contains(r.stdout, "applied 0001_long.sql"):
+						applied++
+					case r.code == 0 && strings.Contains(r.stdout, "no pending migrations"):
+						other++
+					case r.code == 4 && wait == "0s" && strings.Contains(r.stderr, "another migration run holds the lock"):
+						other++
+					default:
+						t.Errorf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+					}
+				}
+				if applied != 1 || other != 1 {
+					t.Fatalf("%d applied, %d others: %+v", applied, other, results)
+				}
+				if strings.Contains(results[0].stdout+results[1].stdout, "resuming") {
+					t.Fatal("a runner resumed another's work while it ran")
+				}
+			})
+		}
+	})
+}

@@ -1,0 +1,521 @@
+package migrate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/ddbsql/ddbsql/executor"
+	"github.com/ddbsql/ddbsql/parser"
+	"github.com/ddbsql/ddbsql/session"
+	"github.com/ddbsql/ddbsql/sqlerr"
+)
+
+// DefaultTable is the default name of the history table.
+const DefaultTable = "ddbsql_migrations"
+
+// Runner applies the migrations of one directory through one session.
+type Runner struct {
+	// Session runs the statements of the files (and creates the history
+	// table); API reads and writes the history and the lock.
+	Session *session.Session
+	API     API
+	// Dir holds the migration files; Table is the history table
+	// (DefaultTable when empty).
+	Dir, Table string
+	// Lease is how long the lock lasts unless renewed (DefaultLease when
+	// zero); LockTimeout how long to wait for a lock another run holds
+	// (zero: fail at once with a *LockedError).
+	Lease, LockTimeout time.Duration
+	// Out receives one line per migration started and finished; nil
+	// discards them. Notices of statements go there too.
+	Out io.Writer
+}
+
+// ChecksumError is returned when an applied file has changed since it was
+// applied, or when a partly applied file changed in the statements that
+// already ran.
+type ChecksumError struct {
+	File    string
+	Version int
+	Partial bool // only the statements already run were compared
+}
+
+func (e *ChecksumError) Error() string {
+	if e.Partial {
+		return fmt.Sprintf("%s changed in the statements that already ran (version %d was partly applied): restore them, or add a new migration", e.File, e.Version)
+	}
+	return fmt.Sprintf("%s changed after it was applied (its checksum differs from the one recorded for version %d): restore it and put the change in a new migration", e.File, e.Version)
+}
+
+// StatementError is a statement of a migration that failed.
+type StatementError struct {
+	// File is the migration's path; Chunk the statement, located in it.
+	File  string
+	Chunk parser.Chunk
+	// Index is the statement's number in its part (1 is the first), of
+	// Statements.
+	Index, Statements int
+	Err               error
+}
+
+func (e *StatementError) Error() string {
+	return fmt.Sprintf("%s:%d: statement %d of %d: %v", e.File, e.Chunk.Pos.Line, e.Index, e.Statements, e.Err)
+}
+
+func (e *StatementError) Unwrap() error { return e.Err }
+
+// State is one line of Status: a file, a history record, or both.
+type State struct {
+	Version int
+	Name    string
+	// State is pending, applying, applied, failed, reverting, changed (an
+	// applied file whose checksum differs) or missing (recorded, but no
+	// file).
+	State     string
+	Record    *Record // nil when pending
+	Migration *Migration
+}
+
+func (r *Runner) table() string {
+	if r.Table == "" {
+		return DefaultTable
+	}
+	return r.Table
+}
+
+func (r *Runner) history() *history { return &history{api: r.API, table: r.table()} }
+
+func (r *Runner) logf(format string, args ...any) {
+	if r.Out != nil {
+		fmt.Fprintf(r.Out, format+"\n", args...)
+	}
+}
+
+// Status lists every version, from the files and the history table.
+func (r *Runner) Status(ctx context.Context) ([]State, error) {
+	migs, err := Load(r.Dir)
+	if err != nil {
+		return nil, err
+	}
+	recs, _, err := r.history().read(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return merge(migs, recs), nil
+}
+
+func merge(migs []*Migration, recs map[int]*Record) []State {
+	var out []State
+	seen := map[int]bool{}
+	for _, m := range migs {
+		seen[m.Version] = true
+		s := State{Version: m.Version, Name: m.Name, State: "pending", Migration: m}
+		if rec := recs[m.Version]; rec != nil {
+			s.Record = rec
+			s.State = string(rec.Status)
+			if rec.Status == Applied && rec.Checksum != m.Up.Checksum {
+				s.State = "changed"
+			}
+		}
+		out = append(out, s)
+	}
+	for v, rec := range recs {
+		if !seen[v] {
+			out = append(out, State{Version: v, Name: rec.Name, State: "missing", Record: rec})
+		}
+	}
+	// Keep versions in order (missing ones were appended).
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && out[j].Version < out[j-1].Version; j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	return out
+}
+
+// step is one migration up must run, with the number of its statements
+// already done and its record, if any.
+type step struct {
+	mig  *Migration
+	done int
+	rec  *Record
+}
+
+// pending checks the files against the history and returns what up must
+// run, in order.
+func pending(migs []*Migration, recs map[int]*Record) ([]step, error) {
+	var steps []step
+	highestApplied := 0
+	for _, m := range migs {
+		rec := recs[m.Version]
+		if rec != nil && rec.Status == Applied && m.Version > highestApplied {
+			highestApplied = m.Version
+		}
+	}
+	for _, m := range migs {
+		rec := recs[m.Version]
+		switch {
+		case rec == nil:
+			if m.Version < highestApplied {
+				return nil, fmt.Errorf("%s is pending but version %d is already applied: give it a version after %d", m.Path, highestApplied, highestApplied)
+			}
+			steps = append(steps, step{mig: m})
+		case rec.Status == Applied:
+			if rec.Checksum != m.Up.Checksum {
+				return nil, &ChecksumError{File: m.Path, Version: m.Version}
+			}
+		case rec.Status == Reverting:
+			return nil, fmt.Errorf("version %d (%s) is being reverted: run migrate down to finish reverting it", m.Version, m.Path)
+		default: // applying or failed: resume after the completed statements
+			done := rec.LastStatement
+			if done > m.Up.Statements || rec.Checksum != m.Up.Checksum && m.Up.prefixChecksum(done) != rec.DoneChecksum {
+				return nil, &ChecksumError{File: m.Path, Version: m.Version, Partial: true}
+			}
+			steps = append(steps, step{mig: m, done: done, rec: rec})
+		}
+	}
+	return steps, nil
+}
+
+// Up applies every pending migration in order, statement by statement,
+// under the lock. The history records, after each statement, how many
+// completed, so a run that was killed resumes, when run again, after the
+// last completed statement; the statement that was running is run again.
+// It returns how many migrations it applied.
+func (r *Runner) Up(ctx context.Context) (int, error) {
+	migs, err := Load(r.Dir)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	err = r.locked(ctx, func(ctx context.Context, h *history) error {
+		recs, _, err := h.read(ctx)
+		if err != nil {
+			return err
+		}
+		steps, err := pending(migs, recs)
+		if err != nil {
+			return err
+		}
+		if len(steps) == 0 {
+			r.logf("no pending migrations")
+			return nil
+		}
+		for _, s := range steps {
+			if err := r.apply(ctx, h, s); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	return n, err
+}
+
+// locked takes the lock (creating the history table first), runs fn with a
+// context cancelled if the lock is lost, and releases the lock.
+func (r *Runner) locked(ctx context.Context, fn func(ctx context.Context, h *history) error) error {
+	h := r.history()
+	if err := h.ensure(ctx, r.Session); err != nil {
+		return err
+	}
+	lease := r.Lease
+	if lease <= 0 {
+		lease = DefaultLease
+	}
+	l := &lock{api: r.API, table: h.table, owner: newOwner(), lease: lease}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	if err := l.acquire(ctx, r.LockTimeout, cancel); err != nil {
+		return err
+	}
+	err := fn(ctx, h)
+	if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.Canceled) {
+		err = cause
+	}
+	rctx, rcancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer rcancel()
+	if rerr := l.release(rctx); rerr != nil && err == nil {
+		err = rerr
+	}
+	return err
+}
+
+// apply runs one migration's up part from statement s.done+1.
+func (r *Runner) apply(ctx context.Context, h *history, s step) error {
+	m := s.mig
+	rec := &Record{Version: m.Version, Name: m.Name, Checksum: m.Up.Checksum, Status: Applying,
+		Statements: m.Up.Statements, LastStatement: s.done, DoneChecksum: m.Up.prefixChecksum(s.done), StartedAt: time.Now()}
+	if s.rec != nil && !s.rec.StartedAt.IsZero() {
+		rec.StartedAt = s.rec.StartedAt
+	}
+	if s.done > 0 {
+		r.logf("resuming %s after statement %d of %d", m.File, s.done, m.Up.Statements)
+	} else {
+		r.logf("applying %s (%d statements)", m.File, m.Up.Statements)
+	}
+	if err := h.put(ctx, rec); err != nil {
+		return err
+	}
+	// duration_ms adds up the time of every run that worked on the version.
+	var before int64
+	if s.rec != nil {
+		before = s.rec.DurationMs
+	}
+	start := time.Now()
+	err := r.runPart(ctx, m.Path, m.Up, s.done, func(n int) error {
+		return h.progress(ctx, m.Version, n, m.Up.prefixChecksum(n))
+	})
+	if err != nil {
+		var se *StatementError
+		if errors.As(err, &se) {
+			rec.Status = Failed
+			rec.LastStatement = se.Index - 1
+			rec.DoneChecksum = m.Up.prefixChecksum(rec.LastStatement)
+			rec.Error = fmt.Sprintf("%s:%d: %s", m.File, se.Chunk.Pos.Line, sqlerr.As(se.Err).Message)
+			rec.DurationMs = before + time.Since(start).Milliseconds()
+			if perr := h.put(context.WithoutCancel(ctx), rec); perr != nil {
+				return errors.Join(err, perr)
+			}
+		}
+		return err
+	}
+	rec.Status = Applied
+	rec.LastStatement = m.Up.Statements
+	rec.DoneChecksum = m.Up.prefixChecksum(m.Up.Statements)
+	rec.AppliedAt = time.Now()
+	rec.DurationMs = before + rec.AppliedAt.Sub(start).Milliseconds()
+	if err := h.put(ctx, rec); err != nil {
+		return err
+	}
+	r.logf("applied %s in %d ms", m.File, time.Since(start).Milliseconds())
+	return nil
+}
+
+// runPart runs the statements of p after the first done, applying every
+// \set line on the way (those before the resume point too, so that the
+// settings are as an uninterrupted run has them), and calls completed with
+// the number of statements done after each one.
+func (r *Runner) runPart(ctx context.Context, path string, p *Part, done int, completed func(n int) error) error {
+	n := 0
+	for _, st := range p.Steps {
+		if st.Setting != "" {
+			if err := r.Session.Set(st.Setting, st.Value); err != nil {
+				return &StatementError{File: path, Chunk: st.Chunk, Index: n + 1, Statements: p.Statements, Err: err}
+			}
+			continue
+		}
+		n++
+		if n <= done {
+			continue
+		}
+		if err := r.runStatement(ctx, st.Chunk); err != nil {
+			if ctx.Err() != nil {
+				return context.Cause(ctx)
+			}
+			return &StatementError{File: path, Chunk: st.Chunk, Index: n, Statements: p.Statements, Err: err}
+		}
+		if err := completed(n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// runStatement runs one statement, reading and discarding any rows.
+func (r *Runner) runStatement(ctx context.Context, chunk parser.Chunk) error {
+	stmt, err := parser.ParseOne(chunk.Text)
+	if err != nil {
+		return err
+	}
+	res, err := r.Session.Run(ctx, stmt, nil)
+	if err != nil {
+		return err
+	}
+	if res.Rows != nil {
+		defer res.Rows.Close()
+		for {
+			if _, err := res.Rows.Next(); err != nil {
+				if err == io.EOF {
+					break
+				}
+				return err
+			}
+		}
+	}
+	for _, n := range res.Notices {
+		r.logf("NOTICE:  %s", n)
+	}
+	return nil
+}
+
+// Down reverts the last version in the history (the highest one, applied or
+// not) by running its file's down part, then removes its record. It
+// returns the version reverted, 0 when there is none.
+func (r *Runner) Down(ctx context.Context) (int, error) {
+	migs, err := Load(r.Dir)
+	if err != nil {
+		return 0, err
+	}
+	byVersion := map[int]*Migration{}
+	for _, m := range migs {
+		byVersion[m.Version] = m
+	}
+	reverted := 0
+	err = r.locked(ctx, func(ctx context.Context, h *history) error {
+		recs, _, err := h.read(ctx)
+		if err != nil {
+			return err
+		}
+		var rec *Record
+		for _, x := range recs {
+			if rec == nil || x.Version > rec.Version {
+				rec = x
+			}
+		}
+		if rec == nil {
+			r.logf("nothing to revert")
+			return nil
+		}
+		m := byVersion[rec.Version]
+		if m == nil {
+			return fmt.Errorf("version %d (%s) is in the history but its file is not in %s", rec.Version, rec.Name, r.Dir)
+		}
+		if m.Down == nil {
+			return fmt.Errorf("%s has no down part (a line %q followed by the statements that revert it)", m.Path, downMarker)
+		}
+		done := 0
+		if rec.Status == Reverting {
+			done = rec.LastStatement
+			if done > m.Down.Statements || m.Down.prefixChecksum(done) != rec.DoneChecksum {
+				return &ChecksumError{File: m.Path, Version: m.Version, Partial: true}
+			}
+			r.logf("resuming the revert of %s after statement %d of %d", m.File, done, m.Down.Statements)
+		} else {
+			r.logf("reverting %s (%s, %d statements)", m.File, rec.Status, m.Down.Statements)
+		}
+		rec.Status, rec.LastStatement, rec.DoneChecksum = Reverting, done, m.Down.prefixChecksum(done)
+		if err := h.put(ctx, rec); err != nil {
+			return err
+		}
+		err = r.runPart(ctx, m.Path, m.Down, done, func(n int) error {
+			return h.progress(ctx, m.Version, n, m.Down.prefixChecksum(n))
+		})
+		if err != nil {
+			return err
+		}
+		if err := h.remove(ctx, m.Version); err != nil {
+			return err
+		}
+		r.logf("reverted %s", m.File)
+		reverted = m.Version
+		return nil
+	})
+	return reverted, err
+}
+
+// DryRun writes to w the EXPLAIN of every statement up would run, without
+// running anything, taking the lock or creating the history table. DDL and
+// other statements EXPLAIN does not take are printed as they are; a
+// statement that cannot be planned yet (its table is created by an earlier
+// pending statement) is printed with the reason.
+func (r *Runner) DryRun(ctx context.Context, w io.Writer) error {
+	migs, err := Load(r.Dir)
+	if err != nil {
+		return err
+	}
+	recs, _, err := r.history().read(ctx)
+	if err != nil {
+		return err
+	}
+	steps, err := pending(migs, recs)
+	if err != nil {
+		return err
+	}
+	if len(steps) == 0 {
+		fmt.Fprintln(w, "no pending migrations")
+		return nil
+	}
+	for _, s := range steps {
+		m := s.mig
+		if s.done > 0 {
+			fmt.Fprintf(w, "-- %s: would resume after statement %d of %d\n", m.File, s.done, m.Up.Statements)
+		} else {
+			fmt.Fprintf(w, "-- %s: would apply %d statements\n", m.File, m.Up.Statements)
+		}
+		n := 0
+		for _, st := range m.Up.Steps {
+			if st.Setting != "" {
+				fmt.Fprintf(w, "%s:%d: %s\n", m.File, st.Chunk.Pos.Line, st.Chunk.Text)
+				if err := r.Session.Set(st.Setting, st.Value); err != nil {
+					return &StatementError{File: m.Path, Chunk: st.Chunk, Index: n + 1, Statements: m.Up.Statements, Err: err}
+				}
+				continue
+			}
+			n++
+			if n <= s.done {
+				continue
+			}
+			fmt.Fprintf(w, "%s:%d: %s;\n", m.File, st.Chunk.Pos.Line, oneLine(st.Chunk.Text))
+			if err := r.explain(ctx, w, st.Chunk); err != nil {
+				var se *StatementError
+				if errors.As(err, &se) {
+					se.File, se.Index, se.Statements = m.Path, n, m.Up.Statements
+				}
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// explain prints the plan of one statement, indented.
+func (r *Runner) explain(ctx context.Context, w io.Writer, chunk parser.Chunk) error {
+	stmt, err := parser.ParseOne(chunk.Text)
+	if err != nil {
+		return &StatementError{Chunk: chunk, Err: err}
+	}
+	switch stmt.(type) {
+	case *parser.Select, *parser.Insert, *parser.Update, *parser.Delete:
+	default:
+		fmt.Fprintln(w, "    (runs as written; EXPLAIN does not apply)")
+		return nil
+	}
+	res, err := r.Session.Run(ctx, &parser.Explain{Pos: stmt.Position(), Stmt: stmt}, nil)
+	if err != nil {
+		fmt.Fprintf(w, "    (not planned: %v)\n", err)
+		return nil
+	}
+	defer res.Rows.Close()
+	for {
+		row, err := res.Rows.Next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "    %s\n", explainLine(row))
+	}
+}
+
+// explainLine is the text of one row of EXPLAIN's result.
+func explainLine(row executor.Item) string {
+	for _, v := range row {
+		if s, ok := v.(*types.AttributeValueMemberS); ok {
+			return s.Value
+		}
+	}
+	return ""
+}
+
+// oneLine folds a statement's white space for the dry run's headings.
+func oneLine(text string) string {
+	return strings.Join(strings.Fields(text), " ")
+}
