@@ -101,6 +101,10 @@ type Result struct {
 	// Notices are messages for the user after the statement ran (for
 	// example how many items a set-based write skipped).
 	Notices []string
+	// Copy is set by COPY ... TO STDOUT: the front end writes Rows in this
+	// format instead of its own, without a pager, a row limit or a tag, so
+	// that the output is the file COPY ... TO 'file' would have written.
+	Copy *CopyOutput
 
 	stats *stats
 }
@@ -160,6 +164,10 @@ func (e *Executor) run(ctx context.Context, env *env, p *planner.Plan) (*Result,
 		return e.describeTable(ctx, n)
 	case *planner.Explain:
 		return e.explain(ctx, env, n)
+	case *planner.CopyFrom:
+		return e.copyFrom(ctx, env, n)
+	case *planner.CopyTo:
+		return e.copyTo(ctx, env, n)
 	}
 	rows, err := e.open(ctx, env, p.Root)
 	if err != nil {
@@ -188,6 +196,8 @@ func (e *Executor) open(ctx context.Context, env *env, node planner.Node) (RowIt
 		return e.openAggregate(ctx, env, n)
 	case planner.SingleRow, *planner.SingleRow:
 		return e.openSingleRow(ctx, env)
+	case *planner.ReadFile:
+		return e.openReadFile(n)
 	}
 	return nil, sqlerr.New(sqlerr.Internal, "executor: unexpected plan node %T", node)
 }

@@ -29,7 +29,8 @@ import (
 const batchWriteLimit = 25
 
 // runPool calls work on every task next yields (io.EOF ends them) on at most
-// workers goroutines, and returns the first error of next or work.
+// workers goroutines, and returns the first error of work, or else the
+// error of next.
 func runPool[T any](ctx context.Context, workers int, next func() (T, error), work func(context.Context, T) error) error {
 	tasks := make(chan T)
 	var (
@@ -58,13 +59,17 @@ func runPool[T any](ctx context.Context, workers int, next func() (T, error), wo
 			}
 		})
 	}
+	// An error of the source stops handing out tasks but lets those
+	// already handed out run, so that every row before a bad one is
+	// written; it is reported unless a task failed.
+	var srcErr error
 	for !failed.Load() {
 		t, err := next()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			fail(err)
+			srcErr = err
 			break
 		}
 		select {
@@ -75,6 +80,9 @@ func runPool[T any](ctx context.Context, workers int, next func() (T, error), wo
 	}
 	close(tasks)
 	wg.Wait()
+	if firstErr == nil {
+		return srcErr
+	}
 	return firstErr
 }
 
@@ -189,21 +197,32 @@ func (e *Executor) putEach(ctx context.Context, env *env, n *planner.PutItems, s
 
 // batchPutAll runs UPSERT of several items through BatchWriteItem.
 func (e *Executor) batchPutAll(ctx context.Context, env *env, n *planner.PutItems, src RowIter, written *atomic.Int64) error {
+	// An error of the source is returned after the batch read before it
+	// has been sent, so that every item before a bad one is written, as
+	// when INSERT writes them one by one.
+	var pending error
 	next := func() ([]Item, error) {
+		if pending != nil {
+			return nil, pending
+		}
 		var batch []Item
 		at := map[string]int{}
 		for len(batch) < batchWriteLimit {
 			it, err := src.Next()
+			if err == nil {
+				_, err = itemKeyHash(n, it)
+			}
 			if err == io.EOF {
 				break
 			}
 			if err != nil {
-				return nil, err
+				if len(batch) == 0 {
+					return nil, err
+				}
+				pending = err
+				break
 			}
-			h, err := itemKeyHash(n, it)
-			if err != nil {
-				return nil, err
-			}
+			h, _ := itemKeyHash(n, it)
 			// DynamoDB refuses a batch naming one key twice; the later row
 			// wins, as it would written one after the other.
 			if i, ok := at[h]; ok {

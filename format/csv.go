@@ -28,7 +28,11 @@ type csvWriter struct {
 }
 
 func newCSVWriter(w io.Writer, opts Options) *csvWriter {
-	return &csvWriter{raw: w, out: csv.NewWriter(w), opts: opts}
+	out := csv.NewWriter(w)
+	if opts.Delimiter != 0 {
+		out.Comma = opts.Delimiter
+	}
+	return &csvWriter{raw: w, out: out, opts: opts}
 }
 
 func (w *csvWriter) Begin(columns, keyColumns []string) error {
@@ -36,7 +40,7 @@ func (w *csvWriter) Begin(columns, keyColumns []string) error {
 		return err
 	}
 	w.layout.begin(columns, keyColumns, false)
-	if w.layout.open {
+	if w.layout.open || w.opts.NoHeader {
 		return nil
 	}
 	return w.write(w.layout.cols)
@@ -79,8 +83,10 @@ func (w *csvWriter) End() error {
 	if len(cols) == 0 {
 		return nil
 	}
-	if err := w.write(cols); err != nil {
-		return err
+	if !w.opts.NoHeader {
+		if err := w.write(cols); err != nil {
+			return err
+		}
 	}
 	for _, rec := range w.rows {
 		for len(rec) < len(cols) {

@@ -53,6 +53,10 @@ type Options struct {
 	// MaxWidth, when positive, cuts table cells to at most MaxWidth display
 	// columns per line, ending the cut text with "…". Headers are not cut.
 	MaxWidth int
+	// Delimiter separates csv fields; 0 is a comma.
+	Delimiter rune
+	// NoHeader leaves out the csv header row.
+	NoHeader bool
 }
 
 // NewOptions returns the defaults: NULL shows as "NULL", missing attributes

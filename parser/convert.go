@@ -151,6 +151,8 @@ func (c *converter) statement(s statement) Statement {
 		return st
 	case *describeStmt:
 		return &Describe{Pos: pos(s.Pos), Table: name(s.Table.Name)}
+	case *copyStmt:
+		return c.copyStmt(s)
 	}
 	panic("parser: unknown statement production")
 }

@@ -236,6 +236,34 @@ func dumpNode(b *strings.Builder, n any) {
 		}
 	case *Describe:
 		w("(describe %s)", dumpName(n.Table))
+	case *Copy:
+		w("(copy ")
+		if n.Query != nil {
+			dumpSelect(b, n.Query)
+		} else {
+			w("%s", dumpName(n.Table))
+		}
+		dir := "to"
+		if n.From {
+			dir = "from"
+		}
+		switch {
+		case n.Stdout:
+			w(" (%s stdout)", dir)
+		default:
+			w(" (%s '%s')", dir, n.File)
+		}
+		w(" (format %s)", n.Format)
+		if n.NoHeader {
+			w(" (header false)")
+		}
+		if n.Delimiter != "" {
+			w(" (delimiter '%s')", n.Delimiter)
+		}
+		if n.Upsert {
+			w(" (upsert)")
+		}
+		w(")")
 	default:
 		w("<%T>", n)
 	}

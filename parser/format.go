@@ -61,6 +61,8 @@ func (p *printer) statement(s Statement) {
 	case *Describe:
 		p.WriteString("DESCRIBE ")
 		p.WriteString(quoteIdent(s.Table))
+	case *Copy:
+		p.copyStmt(s)
 	default:
 		p.WriteString("/* unknown statement */")
 	}
@@ -309,4 +311,39 @@ func (p *printer) identList(names []string) {
 		}
 		p.WriteString(quoteIdent(n))
 	}
+}
+
+// copyStmt writes COPY with every option that differs from its default.
+func (p *printer) copyStmt(s *Copy) {
+	p.WriteString("COPY ")
+	if s.Query != nil {
+		p.WriteByte('(')
+		p.selectStmt(s.Query)
+		p.WriteByte(')')
+	} else {
+		p.WriteString(quoteIdent(s.Table))
+	}
+	if s.From {
+		p.WriteString(" FROM ")
+	} else {
+		p.WriteString(" TO ")
+	}
+	if s.Stdout {
+		p.WriteString("STDOUT")
+	} else {
+		p.WriteString(quoteString(s.File))
+	}
+	p.WriteString(" (FORMAT ")
+	p.WriteString(string(s.Format))
+	if s.NoHeader {
+		p.WriteString(", HEADER false")
+	}
+	if s.Delimiter != "" {
+		p.WriteString(", DELIMITER ")
+		p.WriteString(quoteString(s.Delimiter))
+	}
+	if s.Upsert {
+		p.WriteString(", UPSERT true")
+	}
+	p.WriteByte(')')
 }

@@ -24,6 +24,7 @@ var grammar = participle.MustBuild[script](
 	participle.Union[statement](
 		&selectStmt{}, &insertStmt{}, &updateStmt{}, &deleteStmt{},
 		&createStmt{}, &dropStmt{}, &explainStmt{}, &showStmt{}, &describeStmt{},
+		&copyStmt{},
 	),
 	participle.Union[explainable](&selectStmt{}, &insertStmt{}, &updateStmt{}, &deleteStmt{}),
 	participle.Union[primary](
@@ -194,3 +195,26 @@ func (*selectStmt) explainableNode() {}
 func (*insertStmt) explainableNode() {}
 func (*updateStmt) explainableNode() {}
 func (*deleteStmt) explainableNode() {}
+
+// copyStmt is COPY t | (SELECT ...) FROM 'file' | TO 'file' | STDOUT
+// [WITH] [(option [value], ...)]. Option names and values are checked when
+// converting, so that an unknown option gets a message naming the known
+// ones.
+type copyStmt struct {
+	Pos     lexer.Position
+	Query   *selectStmt `parser:"\"COPY\" ( \"(\" @@ \")\""`
+	Table   tableName   `parser:"| @@ )"`
+	Dir     lexer.Token `parser:"@(\"FROM\" | \"TO\")"`
+	File    lexer.Token `parser:"( @String"`
+	Std     lexer.Token `parser:"| @Ident )"`
+	With    bool        `parser:"@\"WITH\"?"`
+	Options []*copyOpt  `parser:"( \"(\" @@ ( \",\" @@ )* \")\" )?"`
+}
+
+// copyOpt is one COPY option: a name and an optional value.
+type copyOpt struct {
+	Name  lexer.Token `parser:"@Ident"`
+	Value lexer.Token `parser:"@(Ident | String | Number | Keyword)?"`
+}
+
+func (*copyStmt) statementNode() {}

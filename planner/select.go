@@ -536,6 +536,10 @@ func walkPlan(n Node, fn func(Node)) {
 		walkPlan(x.Input, fn)
 	case *WriteEach:
 		walkPlan(x.Input, fn)
+	case *CopyFrom:
+		walkPlan(x.Write, fn)
+	case *CopyTo:
+		walkPlan(x.Input, fn)
 	}
 }
 

@@ -313,17 +313,22 @@ func (s *Script) render(res *executor.Result) error {
 		return nil
 	}
 	defer res.Rows.Close()
-	if s.Terminal != nil && s.out == nil {
+	name, opts, each := s.formatName(), s.FormatOptions, s.eachRow
+	switch {
+	case res.Copy != nil:
+		// COPY ... TO STDOUT: the statement's format, every row, no tag.
+		name, opts, each = res.Copy.Format, res.Copy.Options, eachCopyRow
+	case s.Terminal != nil && s.out == nil:
 		return s.renderToTerminal(res)
 	}
-	w, err := format.New(s.formatName(), s.output(), s.FormatOptions)
+	w, err := format.New(name, s.output(), opts)
 	if err != nil {
 		return err
 	}
 	if err := w.Begin(res.Columns, res.KeyColumns); err != nil {
 		return outputError{err}
 	}
-	err = s.eachRow(res.Rows, func(row executor.Item) error {
+	err = each(res.Rows, func(row executor.Item) error {
 		if err := w.Row(row); err != nil {
 			return outputError{err}
 		}
@@ -341,6 +346,22 @@ func (s *Script) render(res *executor.Result) error {
 		return outputError{err}
 	}
 	return nil
+}
+
+// eachCopyRow calls fn for every row of rows.
+func eachCopyRow(rows executor.RowIter, fn func(executor.Item) error) error {
+	for {
+		row, err := rows.Next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := fn(row); err != nil {
+			return err
+		}
+	}
 }
 
 // eachRow calls fn for every row of rows, up to MaxRows.
