@@ -26,7 +26,7 @@ func TestLock(t *testing.T) {
 		if err := h.ensure(ctx, session.New(client, session.Config{})); err != nil {
 			t.Fatal(err)
 		}
-		lease := 2 * time.Second
+		lease := 4 * time.Second // long enough that a loaded machine renews in time
 		a := &lock{api: client, table: h.table, owner: "a", lease: lease}
 		bl := &lock{api: client, table: h.table, owner: "b", lease: lease}
 		if err := a.acquire(ctx, 0, func(err error) { t.Errorf("a lost the lock: %v", err) }); err != nil {

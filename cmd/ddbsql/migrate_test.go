@@ -227,7 +227,7 @@ func TestMigrateKilled(t *testing.T) {
 		tbl := testbackend.TableName(t, "killed")
 		hist := testbackend.TableName(t, "hist")
 		dir := migrationDir(t, tbl, map[string]string{"0001_long.sql": longMigration(statements)})
-		args := append([]string{"migrate", "up", "--dir", dir, "--table", hist, "--lock-lease", "5s"}, conn...)
+		args := append([]string{"migrate", "up", "--dir", dir, "--table", hist, "--lock-lease", "15s"}, conn...)
 		cmd := exec.Command(ddbsql(t), args...)
 		cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test")
 		if err := cmd.Start(); err != nil {
