@@ -44,6 +44,7 @@ func sampleSession(t *testing.T, b testbackend.Backend) *session.Session {
 // Commands:
 //
 //	sql [sorted]       run the statements; rows sorted when the order is not defined
+//	sql session=NAME   run them in another session of the file (e.g. to look from outside a transaction)
 //	sql needs=(transactions,ttl,partiql,index-updates)   skip on backends without these
 //	set name=value     change a session setting (it lasts: reset it at the end of the file)
 //
@@ -53,12 +54,28 @@ func TestEngine(t *testing.T) {
 	testbackend.Each(t, func(t *testing.T, b testbackend.Backend) {
 		sess := sampleSession(t, b)
 		datadriven.Walk(t, "../testdata/engine", func(t *testing.T, path string) {
+			others := map[string]*session.Session{}
+			defer func() {
+				// A file that fails inside a transaction must not leave it
+				// open for the next file.
+				if sess.InTransaction() {
+					t.Errorf("%s ends inside a transaction", path)
+					RunScript(context.Background(), sess, "ROLLBACK", false)
+				}
+			}()
 			datadriven.RunTest(t, path, func(t *testing.T, d *datadriven.TestData) string {
 				sorted := false
+				sess := sess
 				for _, a := range d.CmdArgs {
 					switch a.Key {
 					case "sorted":
 						sorted = true
+					case "session":
+						name := strings.Join(a.Vals, ",")
+						if others[name] == nil {
+							others[name] = session.New(testbackend.Client(t, b), session.Config{Planner: planner.Options{ScanPolicy: planner.ScanWarn}})
+						}
+						sess = others[name]
 					case "needs":
 						var caps testbackend.Capabilities
 						for _, v := range a.Vals {

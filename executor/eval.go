@@ -19,6 +19,9 @@ import (
 type env struct {
 	params []types.AttributeValue
 	stats  *stats
+	// fetched holds the items a transaction read for its GetItem Reads
+	// (nil: the key has no item); such a Read yields it instead of calling.
+	fetched map[*planner.Read]Item
 }
 
 // Expressions are evaluated with the semantics of DynamoDB's condition

@@ -31,6 +31,8 @@ type DynamoDB interface {
 	DescribeTable(context.Context, *dynamodb.DescribeTableInput, ...func(*dynamodb.Options)) (*dynamodb.DescribeTableOutput, error)
 	DescribeTimeToLive(context.Context, *dynamodb.DescribeTimeToLiveInput, ...func(*dynamodb.Options)) (*dynamodb.DescribeTimeToLiveOutput, error)
 	ListTables(context.Context, *dynamodb.ListTablesInput, ...func(*dynamodb.Options)) (*dynamodb.ListTablesOutput, error)
+	TransactWriteItems(context.Context, *dynamodb.TransactWriteItemsInput, ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error)
+	TransactGetItems(context.Context, *dynamodb.TransactGetItemsInput, ...func(*dynamodb.Options)) (*dynamodb.TransactGetItemsOutput, error)
 }
 
 // RowIter streams rows. Next returns io.EOF after the last row. Close stops
@@ -105,6 +107,9 @@ type Result struct {
 	// format instead of its own, without a pager, a row limit or a tag, so
 	// that the output is the file COPY ... TO 'file' would have written.
 	Copy *CopyOutput
+	// Results are set by the COMMIT of a read transaction: one result per
+	// SELECT of the transaction, in order, each with its own Rows.
+	Results []*Result
 
 	stats *stats
 }
@@ -168,6 +173,9 @@ func (e *Executor) run(ctx context.Context, env *env, p *planner.Plan) (*Result,
 		return e.copyFrom(ctx, env, n)
 	case *planner.CopyTo:
 		return e.copyTo(ctx, env, n)
+	case *planner.ConditionCheck:
+		return nil, sqlerr.New(sqlerr.FeatureNotSupported, "EXISTS(...) as a statement is a condition check: it runs inside a transaction").
+			WithHint("BEGIN; EXISTS(SELECT ...); the writes it guards; COMMIT")
 	}
 	rows, err := e.open(ctx, env, p.Root)
 	if err != nil {

@@ -33,6 +33,13 @@ func (e *Executor) openRead(ctx context.Context, env *env, n *planner.Read) (Row
 	if env.stats.onProgress == nil {
 		env.stats.onProgress = e.opts.OnProgress
 	}
+	if it, ok := env.fetched[n]; ok {
+		// Read already by a transaction (TransactGetItems).
+		if it == nil {
+			return rowsOf(), nil
+		}
+		return rowsOf(it), nil
+	}
 	rs := env.stats.read(n)
 	var pagers []pager
 	var err error
@@ -340,23 +347,33 @@ func (e *Executor) getItemPagers(env *env, n *planner.Read, rs *readStats) ([]pa
 	if len(n.Keys) != 1 {
 		return nil, sqlerr.New(sqlerr.Internal, "executor: GetItem needs one key, the plan has %d", len(n.Keys))
 	}
+	in, err := getInput(env, n)
+	if err != nil {
+		return nil, err
+	}
+	return []pager{&getPager{api: e.api, stats: env.stats, rs: rs, in: *in}}, nil
+}
+
+// getInput is the GetItem request of a GetItem Read. Reads send it;
+// transactions copy its fields into a Get action.
+func getInput(env *env, n *planner.Read) (*dynamodb.GetItemInput, error) {
 	key, err := env.key(n.Keys[0])
 	if err != nil {
 		return nil, err
 	}
-	g := &getPager{api: e.api, stats: env.stats, rs: rs, in: dynamodb.GetItemInput{
+	in := &dynamodb.GetItemInput{
 		TableName:              aws.String(n.Table),
 		Key:                    key,
 		ProjectionExpression:   optString(n.Projection),
 		ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal,
-	}}
+	}
 	if len(n.Names) > 0 && n.Projection != "" {
-		g.in.ExpressionAttributeNames = n.Names
+		in.ExpressionAttributeNames = n.Names
 	}
 	if n.ConsistentRead {
-		g.in.ConsistentRead = aws.Bool(true)
+		in.ConsistentRead = aws.Bool(true)
 	}
-	return []pager{g}, nil
+	return in, nil
 }
 
 func (e *Executor) batchGetPagers(env *env, n *planner.Read, rs *readStats) ([]pager, error) {

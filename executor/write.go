@@ -36,6 +36,22 @@ func (e *Executor) putItem(ctx context.Context, env *env, n *planner.PutItem) (*
 
 // sendPut writes item, evaluated from n.Item.
 func (e *Executor) sendPut(ctx context.Context, env *env, n *planner.PutItem, item Item) (*Result, error) {
+	env.recordCall()
+	out, err := e.api.PutItem(ctx, putInput(n, item))
+	if err != nil {
+		if isErrorCode(err, "ConditionalCheckFailedException") {
+			return nil, duplicateKey(n, item, err)
+		}
+		return nil, mapTableError(err, n.Table)
+	}
+	env.recordCapacity(out.ConsumedCapacity)
+	return &Result{Tag: "INSERT 0 1", RowsAffected: 1}, nil
+}
+
+// putInput is the PutItem request writing item for n: guarded by
+// attribute_not_exists on the key for INSERT, plain for UPSERT. Single
+// writes send it; transactions copy its fields into a Put action.
+func putInput(n *planner.PutItem, item Item) *dynamodb.PutItemInput {
 	in := &dynamodb.PutItemInput{
 		TableName:              aws.String(n.Table),
 		Item:                   item,
@@ -44,20 +60,16 @@ func (e *Executor) sendPut(ctx context.Context, env *env, n *planner.PutItem, it
 	if !n.Upsert {
 		in.ConditionExpression, in.ExpressionAttributeNames = keyAbsentCondition(n.KeyAttrs)
 	}
-	env.recordCall()
-	out, err := e.api.PutItem(ctx, in)
-	if err != nil {
-		if isErrorCode(err, "ConditionalCheckFailedException") {
-			dup := sqlerr.New(sqlerr.UniqueViolation, "duplicate key: an item with key %s already exists in %q",
-				formatKey(n.KeyAttrs, item), n.Table).
-				WithHint("UPSERT replaces an existing item")
-			dup.Detail, dup.Err = "ConditionalCheckFailedException", err
-			return nil, dup
-		}
-		return nil, mapTableError(err, n.Table)
-	}
-	env.recordCapacity(out.ConsumedCapacity)
-	return &Result{Tag: "INSERT 0 1", RowsAffected: 1}, nil
+	return in
+}
+
+// duplicateKey is the error of an INSERT whose key exists already.
+func duplicateKey(n *planner.PutItem, item Item, cause error) *sqlerr.Error {
+	dup := sqlerr.New(sqlerr.UniqueViolation, "duplicate key: an item with key %s already exists in %q",
+		formatKey(n.KeyAttrs, item), n.Table).
+		WithHint("UPSERT replaces an existing item")
+	dup.Detail, dup.Err = "ConditionalCheckFailedException", cause
+	return dup
 }
 
 // keyAbsentCondition is the ConditionExpression that makes PutItem fail when
@@ -94,6 +106,26 @@ func (e *Executor) updateItem(ctx context.Context, env *env, n *planner.UpdateIt
 
 // sendUpdate updates the item with key, values being n.Values evaluated.
 func (e *Executor) sendUpdate(ctx context.Context, env *env, n *planner.UpdateItem, key, values Item) (*Result, error) {
+	env.recordCall()
+	out, err := e.api.UpdateItem(ctx, updateInput(n, key, values))
+	if err != nil {
+		return nil, writeError(err, "UPDATE", n.Table, n.Key, key)
+	}
+	env.recordCapacity(out.ConsumedCapacity)
+	if n.Returning == parser.ReturnNothing {
+		return &Result{Tag: "UPDATE 1", RowsAffected: 1}, nil
+	}
+	attrs := out.Attributes
+	if attrs == nil {
+		attrs = Item{}
+	}
+	return &Result{Rows: rowsOf(attrs), Tag: "UPDATE", RowsAffected: 1}, nil
+}
+
+// updateInput is the UpdateItem request of n for the item with key, values
+// being n.Values evaluated. Single writes send it; transactions copy its
+// fields into an Update action.
+func updateInput(n *planner.UpdateItem, key, values Item) *dynamodb.UpdateItemInput {
 	in := &dynamodb.UpdateItemInput{
 		TableName:              aws.String(n.Table),
 		Key:                    key,
@@ -108,20 +140,7 @@ func (e *Executor) sendUpdate(ctx context.Context, env *env, n *planner.UpdateIt
 	if len(values) > 0 {
 		in.ExpressionAttributeValues = values
 	}
-	env.recordCall()
-	out, err := e.api.UpdateItem(ctx, in)
-	if err != nil {
-		return nil, writeError(err, "UPDATE", n.Table, n.Key, key)
-	}
-	env.recordCapacity(out.ConsumedCapacity)
-	if n.Returning == parser.ReturnNothing {
-		return &Result{Tag: "UPDATE 1", RowsAffected: 1}, nil
-	}
-	attrs := out.Attributes
-	if attrs == nil {
-		attrs = Item{}
-	}
-	return &Result{Rows: rowsOf(attrs), Tag: "UPDATE", RowsAffected: 1}, nil
+	return in
 }
 
 // deleteItem runs DELETE of one item by its full key. A missing item is
@@ -141,21 +160,8 @@ func (e *Executor) deleteItem(ctx context.Context, env *env, n *planner.DeleteIt
 
 // sendDelete deletes the item with key, values being n.Values evaluated.
 func (e *Executor) sendDelete(ctx context.Context, env *env, n *planner.DeleteItem, key, values Item) (*Result, error) {
-	in := &dynamodb.DeleteItemInput{
-		TableName:              aws.String(n.Table),
-		Key:                    key,
-		ConditionExpression:    optString(n.Condition),
-		ReturnValues:           types.ReturnValueAllOld,
-		ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal,
-	}
-	if len(n.Names) > 0 {
-		in.ExpressionAttributeNames = n.Names
-	}
-	if len(values) > 0 {
-		in.ExpressionAttributeValues = values
-	}
 	env.recordCall()
-	out, err := e.api.DeleteItem(ctx, in)
+	out, err := e.api.DeleteItem(ctx, deleteInput(n, key, values))
 	if err != nil {
 		return nil, writeError(err, "DELETE", n.Table, n.Key, key)
 	}
@@ -169,6 +175,26 @@ func (e *Executor) sendDelete(ctx context.Context, env *env, n *planner.DeleteIt
 		return &Result{Tag: "DELETE " + strconv.FormatInt(affected, 10), RowsAffected: affected}, nil
 	}
 	return &Result{Rows: rowsOf(deleted...), Tag: "DELETE", RowsAffected: affected}, nil
+}
+
+// deleteInput is the DeleteItem request of n for the item with key, values
+// being n.Values evaluated. Single writes send it; transactions copy its
+// fields into a Delete action.
+func deleteInput(n *planner.DeleteItem, key, values Item) *dynamodb.DeleteItemInput {
+	in := &dynamodb.DeleteItemInput{
+		TableName:              aws.String(n.Table),
+		Key:                    key,
+		ConditionExpression:    optString(n.Condition),
+		ReturnValues:           types.ReturnValueAllOld,
+		ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal,
+	}
+	if len(n.Names) > 0 {
+		in.ExpressionAttributeNames = n.Names
+	}
+	if len(values) > 0 {
+		in.ExpressionAttributeValues = values
+	}
+	return in
 }
 
 // writeError maps the error of an UpdateItem or DeleteItem: a failed

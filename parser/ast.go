@@ -260,6 +260,29 @@ type Describe struct {
 	Table string
 }
 
+// Begin is BEGIN [TRANSACTION | WORK] (also START TRANSACTION).
+type Begin struct {
+	Pos Pos
+}
+
+// Commit is COMMIT [TRANSACTION | WORK].
+type Commit struct {
+	Pos Pos
+}
+
+// Rollback is ROLLBACK [TRANSACTION | WORK].
+type Rollback struct {
+	Pos Pos
+}
+
+// Exists is EXISTS(SELECT ... FROM t WHERE <full key> [AND condition]) as
+// a statement: inside a transaction, a condition check (the item must exist
+// and match the condition, or the transaction is canceled).
+type Exists struct {
+	Pos    Pos
+	Select *Select
+}
+
 // ---------------------------------------------------------------------------
 // Expressions
 
@@ -435,6 +458,10 @@ func (n *DropTable) Position() Pos   { return n.Pos }
 func (n *DropIndex) Position() Pos   { return n.Pos }
 func (n *ShowTables) Position() Pos  { return n.Pos }
 func (n *Describe) Position() Pos    { return n.Pos }
+func (n *Begin) Position() Pos       { return n.Pos }
+func (n *Commit) Position() Pos      { return n.Pos }
+func (n *Rollback) Position() Pos    { return n.Pos }
+func (n *Exists) Position() Pos      { return n.Pos }
 func (n *TableName) Position() Pos   { return n.Pos }
 func (n *Literal) Position() Pos     { return n.Pos }
 func (n *ListExpr) Position() Pos    { return n.Pos }
@@ -463,6 +490,10 @@ func (*DropTable) statementNode()   {}
 func (*DropIndex) statementNode()   {}
 func (*ShowTables) statementNode()  {}
 func (*Describe) statementNode()    {}
+func (*Begin) statementNode()       {}
+func (*Commit) statementNode()      {}
+func (*Rollback) statementNode()    {}
+func (*Exists) statementNode()      {}
 
 func (*TableName) tableExprNode() {}
 

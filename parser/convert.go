@@ -153,6 +153,14 @@ func (c *converter) statement(s statement) Statement {
 		return &Describe{Pos: pos(s.Pos), Table: name(s.Table.Name)}
 	case *copyStmt:
 		return c.copyStmt(s)
+	case *beginStmt:
+		return &Begin{Pos: pos(s.Pos)}
+	case *commitStmt:
+		return &Commit{Pos: pos(s.Pos)}
+	case *rollbackStmt:
+		return &Rollback{Pos: pos(s.Pos)}
+	case *existsStmt:
+		return &Exists{Pos: pos(s.Pos), Select: c.selectStmt(&s.Select)}
 	}
 	panic("parser: unknown statement production")
 }

@@ -63,6 +63,16 @@ func (p *printer) statement(s Statement) {
 		p.WriteString(quoteIdent(s.Table))
 	case *Copy:
 		p.copyStmt(s)
+	case *Begin:
+		p.WriteString("BEGIN")
+	case *Commit:
+		p.WriteString("COMMIT")
+	case *Rollback:
+		p.WriteString("ROLLBACK")
+	case *Exists:
+		p.WriteString("EXISTS(")
+		p.selectStmt(s.Select)
+		p.WriteString(")")
 	default:
 		p.WriteString("/* unknown statement */")
 	}

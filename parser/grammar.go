@@ -24,7 +24,7 @@ var grammar = participle.MustBuild[script](
 	participle.Union[statement](
 		&selectStmt{}, &insertStmt{}, &updateStmt{}, &deleteStmt{},
 		&createStmt{}, &dropStmt{}, &explainStmt{}, &showStmt{}, &describeStmt{},
-		&copyStmt{},
+		&copyStmt{}, &beginStmt{}, &commitStmt{}, &rollbackStmt{}, &existsStmt{},
 	),
 	participle.Union[explainable](&selectStmt{}, &insertStmt{}, &updateStmt{}, &deleteStmt{}),
 	participle.Union[primary](
@@ -218,3 +218,35 @@ type copyOpt struct {
 }
 
 func (*copyStmt) statementNode() {}
+
+// beginStmt is BEGIN [TRANSACTION | WORK] or START TRANSACTION.
+type beginStmt struct {
+	Pos   lexer.Position
+	Begin bool `parser:"( @\"BEGIN\" ( \"TRANSACTION\" | \"WORK\" )?"`
+	Start bool `parser:"| @\"START\" \"TRANSACTION\" )"`
+}
+
+// commitStmt is COMMIT [TRANSACTION | WORK].
+type commitStmt struct {
+	Pos    lexer.Position
+	Commit bool `parser:"@\"COMMIT\" ( \"TRANSACTION\" | \"WORK\" )?"`
+}
+
+// rollbackStmt is ROLLBACK [TRANSACTION | WORK].
+type rollbackStmt struct {
+	Pos      lexer.Position
+	Rollback bool `parser:"@\"ROLLBACK\" ( \"TRANSACTION\" | \"WORK\" )?"`
+}
+
+func (*beginStmt) statementNode()    {}
+func (*commitStmt) statementNode()   {}
+func (*rollbackStmt) statementNode() {}
+
+// existsStmt is EXISTS(SELECT ...) as a statement: a transaction's
+// condition check.
+type existsStmt struct {
+	Pos    lexer.Position
+	Select selectStmt `parser:"\"EXISTS\" \"(\" @@ \")\""`
+}
+
+func (*existsStmt) statementNode() {}

@@ -23,7 +23,7 @@ var reservedWords = map[string]bool{
 // everywhere except at the one place the grammar expects them. Format quotes
 // them anyway so that its output never depends on that position.
 var contextualWords = map[string]bool{
-	"ALL": true, "ANALYZE": true, "BILLING": true, "BY": true, "COPY": true, "CREATE": true,
+	"ALL": true, "ANALYZE": true, "BEGIN": true, "BILLING": true, "BY": true, "COMMIT": true, "COPY": true, "CREATE": true,
 	"DELETE": true, "DEMAND": true, "DESCRIBE": true, "DROP": true,
 	"EXPLAIN": true, "FORMAT": true, "GLOBAL": true, "GSI": true, "HASH": true,
 	"IF": true, "INCLUDE": true, "INDEX": true, "INSERT": true, "INTO": true,
@@ -31,10 +31,10 @@ var contextualWords = map[string]bool{
 	"MISSING": true, "MODE": true, "MODIFIED": true, "NEW": true, "OLD": true,
 	"ON": true, "ONLY": true, "PAY_PER_REQUEST": true, "PRIMARY": true,
 	"PROJECTING": true, "PROVISIONED": true, "RANGE": true, "RCU": true,
-	"REMOVE": true, "REPLACE": true, "RETURNING": true, "SET": true,
-	"SHOW": true, "TABLE": true, "TABLES": true, "TEXT": true,
-	"THROUGHPUT": true, "TO": true, "UPDATE": true, "UPSERT": true, "VALUE": true,
-	"VALUES": true, "WCU": true, "WITH": true,
+	"REMOVE": true, "REPLACE": true, "RETURNING": true, "ROLLBACK": true, "SET": true,
+	"SHOW": true, "START": true, "TABLE": true, "TABLES": true, "TEXT": true,
+	"THROUGHPUT": true, "TO": true, "TRANSACTION": true, "UPDATE": true, "UPSERT": true, "VALUE": true,
+	"VALUES": true, "WCU": true, "WITH": true, "WORK": true,
 }
 
 // isReserved reports whether word (any case) is a reserved word.

@@ -322,6 +322,17 @@ func (d *DeleteItem) Describe() Description {
 }
 
 // Describe implements Node.
+func (c *ConditionCheck) Describe() Description {
+	var ps props
+	ps.add("table", c.Table)
+	ps.add("key", keyText(c.Key))
+	ps.add("condition", c.Condition)
+	ps.add("names", c.Names)
+	ps.add("values", valuesText(c.Values))
+	return Description{Node: "ConditionCheck", Props: ps}
+}
+
+// Describe implements Node.
 func (c *CreateTable) Describe() Description {
 	return Description{Node: "CreateTable", Props: []Prop{{"table", c.Stmt.Name}}}
 }

@@ -261,6 +261,17 @@ type DeleteItem struct {
 	Returning parser.Returning
 }
 
+// ConditionCheck checks that the item with Key exists and matches
+// Condition (which includes the key's existence): the ConditionCheck
+// action of a transaction, planned from EXISTS(SELECT ...).
+type ConditionCheck struct {
+	Table     string
+	Key       Key
+	Condition string
+	Names     map[string]string
+	Values    map[string]parser.Expr
+}
+
 // CreateTable creates a table (and its indexes) and waits until it is ACTIVE.
 type CreateTable struct {
 	Stmt *parser.CreateTable

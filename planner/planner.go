@@ -109,6 +109,8 @@ func (p *Planner) plan(ctx context.Context, stmt parser.Statement, enforce bool)
 		plan = &Plan{Root: &DescribeTable{Table: s.Table}, Tag: "DESCRIBE", Columns: describeColumns}
 	case *parser.Copy:
 		plan, err = p.planCopy(ctx, s)
+	case *parser.Exists:
+		plan, err = p.planExists(ctx, s)
 	default:
 		return nil, sqlerr.New(sqlerr.FeatureNotSupported, "statement %T is not supported", stmt)
 	}

@@ -97,6 +97,8 @@ func walkStatement(stmt parser.Statement, fn func(parser.Expr)) {
 		walkExpr(s.Where, fn)
 	case *parser.Explain:
 		walkStatement(s.Stmt, fn)
+	case *parser.Exists:
+		walkSelect(s.Select, fn)
 	case *parser.Copy:
 		if s.Query != nil {
 			walkSelect(s.Query, fn)

@@ -351,3 +351,34 @@ func (p *Planner) checkFullTableWrite(plan *Plan) error {
 	})
 	return err
 }
+
+// planExists plans EXISTS(SELECT ... FROM t WHERE <full key> [AND cond]):
+// a condition check on one item, which must exist and match cond.
+func (p *Planner) planExists(ctx context.Context, s *parser.Exists) (*Plan, error) {
+	sel := s.Select
+	from, ok := sel.From.(*parser.TableName)
+	if !ok || from.Index != "" || sel.GroupBy != nil || sel.Having != nil || sel.Limit != nil || sel.Offset != nil {
+		return nil, errAt(s.Pos, sqlerr.FeatureNotSupported,
+			"EXISTS as a statement checks one item: SELECT ... FROM table WHERE <full primary key> [AND condition]")
+	}
+	tbl, err := p.table(ctx, from.Name, from.Pos)
+	if err != nil {
+		return nil, err
+	}
+	key, rest, single := fullKeyWhere(tbl, sel.Where)
+	if !single {
+		return nil, errAt(s.Pos, sqlerr.FeatureNotSupported,
+			"EXISTS as a statement needs the full primary key of %q in its WHERE clause", tbl.Name).
+			WithHint("name the partition key (and sort key) with =")
+	}
+	d := newDynExpr()
+	exists := []string{"attribute_exists(" + d.name(tbl.PartitionKey.Name) + ")"}
+	cond, err := writeCondition(d, rest, exists)
+	if err != nil {
+		return nil, err
+	}
+	return &Plan{
+		Root: &ConditionCheck{Table: tbl.Name, Key: key, Condition: cond, Names: d.namesMap(), Values: d.valuesMap()},
+		Tag:  "EXISTS",
+	}, nil
+}

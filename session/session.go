@@ -47,6 +47,9 @@ type Session struct {
 	mu   sync.Mutex
 	opts planner.Options
 
+	// tx is the open transaction (nil outside BEGIN ... COMMIT).
+	tx *transaction
+
 	// OnNotice receives warnings (such as the full-scan warning) before a
 	// statement runs. Nil discards them.
 	OnNotice func(msg string)
@@ -80,22 +83,58 @@ func (s *Session) Plan(ctx context.Context, stmt parser.Statement) (*planner.Pla
 
 // Run plans and executes stmt with params bound to its parameters. Warnings
 // go to OnNotice before anything runs.
+//
+// BEGIN, COMMIT and ROLLBACK control a transaction (see transaction.go):
+// between BEGIN and COMMIT, statements are collected, not run.
 func (s *Session) Run(ctx context.Context, stmt parser.Statement, params []types.AttributeValue) (*executor.Result, error) {
+	switch stmt.(type) {
+	case *parser.Begin:
+		return s.begin()
+	case *parser.Commit:
+		return s.commit(ctx)
+	case *parser.Rollback:
+		return s.rollback()
+	}
 	plan, err := s.Plan(ctx, stmt)
 	if err != nil {
 		return nil, err
 	}
-	return s.Execute(ctx, plan, params)
+	if s.tx != nil && !runsInTransaction(stmt) {
+		return s.collect(plan, params, parser.Format(stmt), stmt.Position())
+	}
+	s.notify(plan.Warnings...)
+	return s.exec.Run(ctx, plan, params)
 }
 
-// Execute runs a plan made by Plan.
+// Execute runs a plan made by Plan; inside a transaction it collects it.
 func (s *Session) Execute(ctx context.Context, plan *planner.Plan, params []types.AttributeValue) (*executor.Result, error) {
+	if s.tx != nil {
+		return s.collect(plan, params, plan.Tag, parser.Pos{})
+	}
+	s.notify(plan.Warnings...)
+	return s.exec.Run(ctx, plan, params)
+}
+
+// runsInTransaction reports whether stmt runs at once inside a
+// transaction instead of being collected: statements that only look
+// (EXPLAIN without ANALYZE, SHOW TABLES, DESCRIBE).
+func runsInTransaction(stmt parser.Statement) bool {
+	switch s := stmt.(type) {
+	case *parser.Explain:
+		return !s.Analyze
+	case *parser.ShowTables, *parser.Describe:
+		return true
+	}
+	return false
+}
+
+// notify passes messages to OnNotice.
+func (s *Session) notify(msgs ...string) {
 	if s.OnNotice != nil {
-		for _, w := range plan.Warnings {
-			s.OnNotice(w)
+		for _, m := range msgs {
+			s.OnNotice(m)
 		}
 	}
-	return s.exec.Run(ctx, plan, params)
 }
 
 // Setting names.

@@ -212,6 +212,12 @@ func lastStatement(ctx context.Context, client *dynamodb.Client, hist string) in
 // run's.
 func TestMigrateKilled(t *testing.T) {
 	testbackend.Each(t, func(t *testing.T, b testbackend.Backend) {
+		if b.Name == testbackend.Dynalite {
+			// dynalite dies when a client is killed while sending a request
+			// (an unhandled "aborted" error on its request stream), which
+			// would take every later test of this process with it.
+			t.Skip("dynalite crashes when a client is killed mid-request; the kill test runs on DynamoDB Local")
+		}
 		ctx := context.Background()
 		client := testbackend.Client(t, b)
 		const statements = 400

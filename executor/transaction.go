@@ -1,0 +1,384 @@
+package executor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/ddbsql/ddbsql/parser"
+	"github.com/ddbsql/ddbsql/planner"
+	"github.com/ddbsql/ddbsql/sqlerr"
+)
+
+// A transaction collects statements and sends them at COMMIT as one
+// TransactWriteItems (writes by full key) or one TransactGetItems (SELECTs
+// by full key). Each statement is prepared when it is given, with its
+// parameters bound, so that its errors surface at the statement; COMMIT
+// only sends. DynamoDB runs reads and writes in separate calls, so one
+// transaction holds either kind, not both.
+
+// MaxTransactionActions is the most actions one TransactWriteItems or
+// TransactGetItems call may hold.
+const MaxTransactionActions = 100
+
+// TxKind says whether a statement of a transaction reads or writes.
+type TxKind int
+
+const (
+	// TxRead is a SELECT by full key: one Get of TransactGetItems.
+	TxRead TxKind = iota + 1
+	// TxWrite is an INSERT, UPSERT, UPDATE or DELETE by full key: one Put,
+	// Update or Delete of TransactWriteItems.
+	TxWrite
+)
+
+// TxAction is one prepared statement of a transaction.
+type TxAction struct {
+	Kind TxKind
+	// Label names the statement in errors (its SQL text).
+	Label string
+	// Tag is the command tag shown when the statement is collected.
+	Tag string
+	// Target names the item the statement acts on (table and key):
+	// DynamoDB refuses a transaction acting on one item twice.
+	Target string
+
+	write types.TransactWriteItem
+	// put is set for INSERT (not UPSERT): a failed condition is a
+	// duplicate key.
+	put      *planner.PutItem
+	putItem  Item
+	keyAttrs []string
+	// check is set for a condition check (EXISTS).
+	check bool
+
+	get  types.Get
+	plan *planner.Plan
+	read *planner.Read
+	env  *env
+}
+
+// PrepareTx prepares plan, with params bound, as one action of a
+// transaction. Only statements on one item by its full primary key can be
+// part of a transaction; others are refused with 0A000.
+func (e *Executor) PrepareTx(p *planner.Plan, params []types.AttributeValue, label string) (*TxAction, error) {
+	if len(params) < p.NumParams {
+		return nil, sqlerr.New(sqlerr.InvalidParameter,
+			"statement has %d parameters but %d values were given", p.NumParams, len(params))
+	}
+	env := &env{params: params, stats: newStats()}
+	a := &TxAction{Label: label}
+	switch n := p.Root.(type) {
+	case *planner.PutItem:
+		v, err := env.value(n.Item)
+		if err != nil {
+			return nil, err
+		}
+		m, ok := v.(*types.AttributeValueMemberM)
+		if !ok {
+			return nil, sqlerr.New(sqlerr.InvalidParameter, "INSERT needs a map value, got %s", attributeTypeName(v)).
+				WithHint("write the item as {'attr': value, ...}")
+		}
+		in := putInput(n, m.Value)
+		a.Kind, a.Tag = TxWrite, "INSERT (pending)"
+		a.write.Put = &types.Put{
+			TableName:                in.TableName,
+			Item:                     in.Item,
+			ConditionExpression:      in.ConditionExpression,
+			ExpressionAttributeNames: in.ExpressionAttributeNames,
+		}
+		a.keyAttrs = n.KeyAttrs
+		if !n.Upsert {
+			a.put, a.putItem = n, m.Value
+		} else {
+			a.Tag = "UPSERT (pending)"
+		}
+	case *planner.UpdateItem:
+		if n.Returning != parser.ReturnNothing {
+			return nil, txRefused("UPDATE ... RETURNING", "TransactWriteItems returns no items")
+		}
+		key, values, err := envKeyValues(env, n.Key, n.Values)
+		if err != nil {
+			return nil, err
+		}
+		in := updateInput(n, key, values)
+		a.Kind, a.Tag = TxWrite, "UPDATE (pending)"
+		a.write.Update = &types.Update{
+			TableName:                 in.TableName,
+			Key:                       in.Key,
+			UpdateExpression:          in.UpdateExpression,
+			ConditionExpression:       in.ConditionExpression,
+			ExpressionAttributeNames:  in.ExpressionAttributeNames,
+			ExpressionAttributeValues: in.ExpressionAttributeValues,
+		}
+	case *planner.DeleteItem:
+		if n.Returning != parser.ReturnNothing {
+			return nil, txRefused("DELETE ... RETURNING", "TransactWriteItems returns no items")
+		}
+		key, values, err := envKeyValues(env, n.Key, n.Values)
+		if err != nil {
+			return nil, err
+		}
+		in := deleteInput(n, key, values)
+		a.Kind, a.Tag = TxWrite, "DELETE (pending)"
+		a.write.Delete = &types.Delete{
+			TableName:                 in.TableName,
+			Key:                       in.Key,
+			ConditionExpression:       in.ConditionExpression,
+			ExpressionAttributeNames:  in.ExpressionAttributeNames,
+			ExpressionAttributeValues: in.ExpressionAttributeValues,
+		}
+	case *planner.ConditionCheck:
+		key, values, err := envKeyValues(env, n.Key, n.Values)
+		if err != nil {
+			return nil, err
+		}
+		a.Kind, a.Tag, a.check = TxWrite, "EXISTS (pending)", true
+		a.write.ConditionCheck = &types.ConditionCheck{
+			TableName:                 aws.String(n.Table),
+			Key:                       key,
+			ConditionExpression:       aws.String(n.Condition),
+			ExpressionAttributeNames:  n.Names,
+			ExpressionAttributeValues: values,
+		}
+		if len(values) == 0 {
+			a.write.ConditionCheck.ExpressionAttributeValues = nil
+		}
+	case *planner.PutItems:
+		return nil, txRefused("a multi-row INSERT", "write each row with its own INSERT")
+	case *planner.WriteEach:
+		return nil, txRefused("UPDATE or DELETE without the full primary key in WHERE",
+			"name one item by its full primary key (partition key and sort key) with =")
+	default:
+		r := txRead(p.Root)
+		if r == nil && p.Tag == "SELECT" {
+			return nil, txRefused("a SELECT not by full primary key",
+				"a read transaction reads items by their full primary key (partition key and sort key) with =")
+		}
+		if r == nil {
+			return nil, sqlerr.New(sqlerr.FeatureNotSupported, "%s cannot run inside a transaction", p.Tag).
+				WithHint("a transaction holds INSERT, UPSERT, UPDATE and DELETE by full key, or SELECT by full key; COMMIT or ROLLBACK first")
+		}
+		in, err := getInput(env, r)
+		if err != nil {
+			return nil, err
+		}
+		a.Kind, a.Tag = TxRead, "SELECT (pending)"
+		a.get = types.Get{
+			TableName:                in.TableName,
+			Key:                      in.Key,
+			ProjectionExpression:     in.ProjectionExpression,
+			ExpressionAttributeNames: in.ExpressionAttributeNames,
+		}
+		a.plan, a.read, a.env = p, r, env
+	}
+	a.Target = txTarget(a)
+	return a, nil
+}
+
+// txTarget renders the table and key of the item an action acts on.
+func txTarget(a *TxAction) string {
+	var table *string
+	var key Item
+	switch w := a.write; {
+	case w.Put != nil:
+		table, key = w.Put.TableName, Item{}
+		for _, k := range a.keyAttrs {
+			key[k] = w.Put.Item[k]
+		}
+	case w.Update != nil:
+		table, key = w.Update.TableName, w.Update.Key
+	case w.Delete != nil:
+		table, key = w.Delete.TableName, w.Delete.Key
+	case w.ConditionCheck != nil:
+		table, key = w.ConditionCheck.TableName, w.ConditionCheck.Key
+	default:
+		table, key = a.get.TableName, a.get.Key
+	}
+	attrs := make([]string, 0, len(key))
+	for k := range key {
+		attrs = append(attrs, k)
+	}
+	sort.Strings(attrs)
+	return fmt.Sprintf("%s in %q", formatKey(attrs, key), aws.ToString(table))
+}
+
+// envKeyValues evaluates a write's key and expression values.
+func envKeyValues(env *env, k planner.Key, v map[string]parser.Expr) (key, values Item, err error) {
+	if key, err = env.key(k); err != nil {
+		return nil, nil, err
+	}
+	if values, err = env.values(v); err != nil {
+		return nil, nil, err
+	}
+	return key, values, nil
+}
+
+// txRefused is the error for a statement a transaction cannot hold.
+func txRefused(what, hint string) *sqlerr.Error {
+	return sqlerr.New(sqlerr.FeatureNotSupported, "%s cannot be part of a transaction", what).WithHint("%s", hint)
+}
+
+// txRead returns the GetItem Read under a SELECT plan (through its
+// relational nodes), or nil when the SELECT reads another way.
+func txRead(n planner.Node) *planner.Read {
+	for {
+		switch x := n.(type) {
+		case *planner.Read:
+			if x.Path != planner.GetItem || x.Fetch != nil || x.Count || len(x.Keys) != 1 {
+				return nil
+			}
+			return x
+		case *planner.Filter:
+			n = x.Input
+		case *planner.Project:
+			n = x.Input
+		case *planner.Sort:
+			n = x.Input
+		case *planner.Limit:
+			n = x.Input
+		case *planner.Distinct:
+			n = x.Input
+		case *planner.Aggregate:
+			n = x.Input
+		default:
+			return nil
+		}
+	}
+}
+
+// CommitWrites sends the writes of a transaction as one TransactWriteItems
+// with token as its ClientRequestToken: the SDK retries the call with the
+// same token, and DynamoDB applies a token's transaction once (for 10
+// minutes), so neither the retryer nor a COMMIT repeated by the caller with
+// the same token writes twice. A canceled transaction is reported for the
+// first statement whose action failed.
+func (e *Executor) CommitWrites(ctx context.Context, actions []*TxAction, token string) (*Result, error) {
+	if len(actions) > MaxTransactionActions {
+		return nil, tooManyActions(len(actions))
+	}
+	items := make([]types.TransactWriteItem, len(actions))
+	for i, a := range actions {
+		if a.Kind != TxWrite {
+			return nil, sqlerr.New(sqlerr.Internal, "executor: action %d of a write transaction is a read", i+1)
+		}
+		items[i] = a.write
+	}
+	in := &dynamodb.TransactWriteItemsInput{
+		TransactItems:          items,
+		ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal,
+	}
+	if token != "" {
+		in.ClientRequestToken = aws.String(token)
+	}
+	env := &env{stats: newStats()}
+	env.recordCall()
+	out, err := e.api.TransactWriteItems(ctx, in)
+	if err != nil {
+		return nil, txError(err, actions)
+	}
+	for i := range out.ConsumedCapacity {
+		env.recordCapacity(&out.ConsumedCapacity[i])
+	}
+	return &Result{Tag: "COMMIT", RowsAffected: int64(len(actions)), stats: env.stats}, nil
+}
+
+// CommitReads reads the items of a transaction's SELECTs with one
+// TransactGetItems and returns one result per SELECT, in order, each
+// computed from its item as the SELECT alone would have.
+func (e *Executor) CommitReads(ctx context.Context, actions []*TxAction) (*Result, error) {
+	if len(actions) > MaxTransactionActions {
+		return nil, tooManyActions(len(actions))
+	}
+	items := make([]types.TransactGetItem, len(actions))
+	for i, a := range actions {
+		if a.Kind != TxRead {
+			return nil, sqlerr.New(sqlerr.Internal, "executor: action %d of a read transaction is a write", i+1)
+		}
+		get := a.get
+		items[i] = types.TransactGetItem{Get: &get}
+	}
+	st := &env{stats: newStats()}
+	st.recordCall()
+	out, err := e.api.TransactGetItems(ctx, &dynamodb.TransactGetItemsInput{
+		TransactItems:          items,
+		ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal,
+	})
+	if err != nil {
+		return nil, txError(err, actions)
+	}
+	if len(out.Responses) != len(actions) {
+		return nil, sqlerr.New(sqlerr.Internal, "TransactGetItems returned %d responses for %d reads", len(out.Responses), len(actions))
+	}
+	res := &Result{Tag: "COMMIT", stats: st.stats}
+	for i, a := range actions {
+		env := a.env
+		env.fetched = map[*planner.Read]Item{a.read: out.Responses[i].Item}
+		r, err := e.run(ctx, env, a.plan)
+		if err != nil {
+			for _, done := range res.Results {
+				done.Rows.Close()
+			}
+			return nil, err
+		}
+		r.stats = env.stats
+		res.Results = append(res.Results, r)
+	}
+	return res, nil
+}
+
+func tooManyActions(n int) *sqlerr.Error {
+	return sqlerr.New(sqlerr.ProgramLimitExceeded, "a transaction holds at most %d statements, this one has %d",
+		MaxTransactionActions, n).
+		WithHint("split the work into several transactions")
+}
+
+// txError maps the error of a transaction call. A TransactionCanceledException
+// lists one reason per action, in order: the first action that failed names
+// its statement.
+func txError(err error, actions []*TxAction) error {
+	var tce *types.TransactionCanceledException
+	if !errors.As(err, &tce) {
+		return mapError(err)
+	}
+	for i, r := range tce.CancellationReasons {
+		code := aws.ToString(r.Code)
+		if code == "" || code == "None" || i >= len(actions) {
+			continue
+		}
+		a := actions[i]
+		var e *sqlerr.Error
+		switch code {
+		case "ConditionalCheckFailed":
+			switch {
+			case a.put != nil:
+				e = duplicateKey(a.put, a.putItem, err)
+				e.Message = fmt.Sprintf("statement %d: %s", i+1, e.Message)
+			case a.check:
+				e = sqlerr.New(sqlerr.CheckViolation, "statement %d: EXISTS found no item matching the condition", i+1)
+			default:
+				e = sqlerr.New(sqlerr.CheckViolation, "statement %d did not apply: its item does not match the condition", i+1)
+			}
+		case "TransactionConflict":
+			e = sqlerr.New(sqlerr.SerializationFailure, "statement %d conflicts with another transaction on the same item", i+1).
+				WithHint("retry the transaction")
+		case "ValidationError":
+			e = sqlerr.New(sqlerr.InvalidParameter, "statement %d was rejected: %s", i+1, aws.ToString(r.Message))
+		case "ThrottlingError", "ProvisionedThroughputExceeded", "RequestLimitExceeded":
+			e = sqlerr.New(sqlerr.InsufficientResource, "statement %d was throttled", i+1).
+				WithHint("retry the transaction later")
+		default:
+			e = sqlerr.New(sqlerr.SerializationFailure, "statement %d failed: %s %s", i+1, code, aws.ToString(r.Message))
+		}
+		e.Message = "transaction canceled, nothing applied: " + e.Message
+		e.Detail = fmt.Sprintf("TransactionCanceledException: %s; statement %d: %s", code, i+1, a.Label)
+		e.Err = err
+		return e
+	}
+	return mapError(err)
+}
