@@ -113,7 +113,6 @@ func (e *Executor) analyze(ctx context.Context, env *env, p *planner.Plan) (int6
 // annotate adds what each Read under node actually did (or what node did,
 // when it is a write) to d, the description node produced.
 func annotate(d *planner.Description, node planner.Node, st *stats) {
-	var input planner.Node
 	switch x := node.(type) {
 	case *planner.Read:
 		rs := st.lookupRead(x)
@@ -126,35 +125,13 @@ func annotate(d *planner.Description, node planner.Node, st *stats) {
 			d.Children[0].Props = append(d.Children[0].Props, actualProps(rs.fetch)...)
 		}
 		return
-	case *planner.PutItem, *planner.UpdateItem, *planner.DeleteItem:
+	case *planner.PutItem, *planner.UpdateItem, *planner.DeleteItem, *planner.PutItems, *planner.WriteEach:
 		w := &st.other
 		d.Props = append(d.Props,
 			planner.Prop{Key: "actual calls", Value: w.calls.Load()},
 			planner.Prop{Key: "actual capacity", Value: math.Round(w.capacity()*1000) / 1000})
-		return
-	case *planner.PutItems, *planner.WriteEach:
-		w := &st.other
-		d.Props = append(d.Props,
-			planner.Prop{Key: "actual calls", Value: w.calls.Load()},
-			planner.Prop{Key: "actual capacity", Value: math.Round(w.capacity()*1000) / 1000})
-		if pi, ok := x.(*planner.PutItems); ok {
-			input = pi.Input
-		} else {
-			input = x.(*planner.WriteEach).Input
-		}
-	case *planner.Filter:
-		input = x.Input
-	case *planner.Project:
-		input = x.Input
-	case *planner.Sort:
-		input = x.Input
-	case *planner.Limit:
-		input = x.Input
-	case *planner.Distinct:
-		input = x.Input
-	case *planner.Aggregate:
-		input = x.Input
 	}
+	input := planner.Input(node)
 	if input != nil && len(d.Children) > 0 {
 		annotate(&d.Children[0], input, st)
 	}

@@ -227,29 +227,15 @@ func txRefused(what, hint string) *sqlerr.Error {
 // txRead returns the GetItem Read under a SELECT plan (through its
 // relational nodes), or nil when the SELECT reads another way.
 func txRead(n planner.Node) *planner.Read {
-	for {
-		switch x := n.(type) {
-		case *planner.Read:
+	for ; n != nil; n = planner.Input(n) {
+		if x, ok := n.(*planner.Read); ok {
 			if x.Path != planner.GetItem || x.Fetch != nil || x.Count || len(x.Keys) != 1 {
 				return nil
 			}
 			return x
-		case *planner.Filter:
-			n = x.Input
-		case *planner.Project:
-			n = x.Input
-		case *planner.Sort:
-			n = x.Input
-		case *planner.Limit:
-			n = x.Input
-		case *planner.Distinct:
-			n = x.Input
-		case *planner.Aggregate:
-			n = x.Input
-		default:
-			return nil
 		}
 	}
+	return nil
 }
 
 // CommitWrites sends the writes of a transaction as one TransactWriteItems

@@ -345,3 +345,36 @@ type WriteEach struct {
 	// it (allow_full_table_write).
 	FullTable bool
 }
+
+// Input returns the node n takes its rows from: the input of a relational
+// node, of a multi-item write or of an export, the plan an EXPLAIN shows, or
+// nil for a leaf. Walks over a plan use it instead of a switch of their own.
+func Input(n Node) Node {
+	switch x := n.(type) {
+	case *Filter:
+		return x.Input
+	case *Project:
+		return x.Input
+	case *Sort:
+		return x.Input
+	case *Limit:
+		return x.Input
+	case *Distinct:
+		return x.Input
+	case *Aggregate:
+		return x.Input
+	case *PutItems:
+		return x.Input
+	case *WriteEach:
+		return x.Input
+	case *CopyTo:
+		return x.Input
+	case *CopyFrom:
+		if x.Write != nil {
+			return x.Write
+		}
+	case *Explain:
+		return x.Plan.Root
+	}
+	return nil
+}

@@ -513,33 +513,8 @@ func (p *Planner) checkScanPolicy(plan *Plan) error {
 
 // walkPlan calls fn for every node of the tree.
 func walkPlan(n Node, fn func(Node)) {
-	if n == nil {
-		return
-	}
-	fn(n)
-	switch x := n.(type) {
-	case *Filter:
-		walkPlan(x.Input, fn)
-	case *Project:
-		walkPlan(x.Input, fn)
-	case *Sort:
-		walkPlan(x.Input, fn)
-	case *Limit:
-		walkPlan(x.Input, fn)
-	case *Distinct:
-		walkPlan(x.Input, fn)
-	case *Aggregate:
-		walkPlan(x.Input, fn)
-	case *Explain:
-		walkPlan(x.Plan.Root, fn)
-	case *PutItems:
-		walkPlan(x.Input, fn)
-	case *WriteEach:
-		walkPlan(x.Input, fn)
-	case *CopyFrom:
-		walkPlan(x.Write, fn)
-	case *CopyTo:
-		walkPlan(x.Input, fn)
+	for ; n != nil; n = Input(n) {
+		fn(n)
 	}
 }
 
