@@ -93,11 +93,7 @@ func keyAbsentCondition(keyAttrs []string) (*string, map[string]string) {
 // Condition includes the key's existence, so a missing item is a failed
 // condition: UPDATE never creates an item.
 func (e *Executor) updateItem(ctx context.Context, env *env, n *planner.UpdateItem) (*Result, error) {
-	key, err := env.key(n.Key)
-	if err != nil {
-		return nil, err
-	}
-	values, err := env.values(n.Values)
+	key, values, err := envKeyValues(env, n.Key, n.Values)
 	if err != nil {
 		return nil, err
 	}
@@ -147,11 +143,7 @@ func updateInput(n *planner.UpdateItem, key, values Item) *dynamodb.UpdateItemIn
 // success with nothing deleted; to tell the two apart the old item is always
 // requested (ALL_OLD), and returned as a row only under RETURNING.
 func (e *Executor) deleteItem(ctx context.Context, env *env, n *planner.DeleteItem) (*Result, error) {
-	key, err := env.key(n.Key)
-	if err != nil {
-		return nil, err
-	}
-	values, err := env.values(n.Values)
+	key, values, err := envKeyValues(env, n.Key, n.Values)
 	if err != nil {
 		return nil, err
 	}
