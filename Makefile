@@ -4,7 +4,7 @@
 test:
 	./scripts/test.sh $(TESTFLAGS)
 
-# Start a local DynamoDB (dynalite on 127.0.0.1:8000), load the sample data, run sample queries.
+# Load the sample data into the embedded engine (.demo/) and run sample queries.
 demo:
 	./scripts/demo.sh
 

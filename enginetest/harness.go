@@ -78,24 +78,8 @@ func runOne(ctx context.Context, sess *session.Session, text string, sorted bool
 	return render(res, sorted)
 }
 
-// render renders one result; the COMMIT of a read transaction renders the
-// result of each of its SELECTs, then its tag.
+// render renders one result: its notices and tag, or its rows.
 func render(res *executor.Result, sorted bool) (string, error) {
-	if len(res.Results) > 0 {
-		var b strings.Builder
-		for i, r := range res.Results {
-			out, err := render(r, sorted)
-			if err != nil {
-				for _, rest := range res.Results[i+1:] {
-					rest.Rows.Close()
-				}
-				return "", err
-			}
-			b.WriteString(out)
-		}
-		b.WriteString(res.Tag + "\n")
-		return b.String(), nil
-	}
 	if res.Rows == nil {
 		var b strings.Builder
 		for _, n := range res.Notices {

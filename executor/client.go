@@ -39,6 +39,10 @@ type ClientConfig struct {
 	// MaxAttempts bounds the attempts of one API call, retries included
 	// (default 10).
 	MaxAttempts int
+	// HTTPClient, when set, carries every request instead of the SDK's
+	// default client: the embedded engine (package ddblocal) serves requests
+	// in process this way, through exactly the SDK code path used for AWS.
+	HTTPClient aws.HTTPClient
 }
 
 // Retry settings of NewClient.
@@ -103,6 +107,9 @@ func NewClient(ctx context.Context, cfg ClientConfig) (*dynamodb.Client, error) 
 		}
 		if o.BaseEndpoint != nil && o.Region == "" {
 			o.Region = localRegion
+		}
+		if cfg.HTTPClient != nil {
+			o.HTTPClient = cfg.HTTPClient
 		}
 	}
 	client := dynamodb.NewFromConfig(awsCfg, withEndpoint)

@@ -2,6 +2,8 @@ package executor
 
 import (
 	"strings"
+	"sync"
+	"time"
 	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -19,9 +21,15 @@ import (
 type env struct {
 	params []types.AttributeValue
 	stats  *stats
-	// fetched holds the items a transaction read for its GetItem Reads
-	// (nil: the key has no item); such a Read yields it instead of calling.
-	fetched map[*planner.Read]Item
+	// session answers current_setting, current_user and the like (nil:
+	// PostgreSQL's defaults).
+	session SessionInfo
+	// start is when the statement started (now()), loc the session's time
+	// zone; both are set once, on first use (clock guards them: parallel
+	// reads may evaluate expressions on several goroutines).
+	clock sync.Once
+	start time.Time
+	loc   *time.Location
 }
 
 // Expressions are evaluated with the semantics of DynamoDB's condition
@@ -153,6 +161,8 @@ func (env *env) eval(e parser.Expr, row Item) (types.AttributeValue, error) {
 		return boolValue(is != x.Not), nil
 	case *parser.FuncCall:
 		return env.call(x, row)
+	case *parser.Cast:
+		return env.cast(x, row)
 	case *parser.CaseExpr:
 		return env.caseExpr(x, row)
 	case *parser.ListExpr:

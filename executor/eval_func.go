@@ -50,6 +50,9 @@ func (env *env) call(x *parser.FuncCall, row Item) (types.AttributeValue, error)
 	if x.Name == "coalesce" {
 		return env.coalesce(x, row)
 	}
+	if v, ok, err := env.sessionCall(x, row); ok {
+		return v, err
+	}
 	f, ok := functions[x.Name]
 	if !ok {
 		if aggregates[x.Name] {

@@ -32,7 +32,6 @@ type DynamoDB interface {
 	DescribeTimeToLive(context.Context, *dynamodb.DescribeTimeToLiveInput, ...func(*dynamodb.Options)) (*dynamodb.DescribeTimeToLiveOutput, error)
 	ListTables(context.Context, *dynamodb.ListTablesInput, ...func(*dynamodb.Options)) (*dynamodb.ListTablesOutput, error)
 	TransactWriteItems(context.Context, *dynamodb.TransactWriteItemsInput, ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error)
-	TransactGetItems(context.Context, *dynamodb.TransactGetItemsInput, ...func(*dynamodb.Options)) (*dynamodb.TransactGetItemsOutput, error)
 }
 
 // RowIter streams rows. Next returns io.EOF after the last row. Close stops
@@ -64,6 +63,10 @@ type Options struct {
 	// OnSchemaChange, when set, is called with a table's name after DDL
 	// changed it, so a catalog cache can forget it.
 	OnSchemaChange func(table string)
+	// Session answers the functions that report on the session
+	// (current_setting, current_user, ...); nil gives PostgreSQL's
+	// defaults.
+	Session SessionInfo
 }
 
 // Executor runs plans against DynamoDB.
@@ -107,9 +110,6 @@ type Result struct {
 	// format instead of its own, without a pager, a row limit or a tag, so
 	// that the output is the file COPY ... TO 'file' would have written.
 	Copy *CopyOutput
-	// Results are set by the COMMIT of a read transaction: one result per
-	// SELECT of the transaction, in order, each with its own Rows.
-	Results []*Result
 
 	stats *stats
 }
@@ -133,12 +133,21 @@ func (e *Executor) Run(ctx context.Context, p *planner.Plan, params []types.Attr
 		return nil, sqlerr.New(sqlerr.InvalidParameter,
 			"statement has %d parameters but %d values were given", p.NumParams, len(params))
 	}
-	env := &env{params: params, stats: newStats()}
+	env := e.newEnv(params)
 	res, err := e.run(ctx, env, p)
 	if res != nil {
 		res.stats = env.stats
 	}
 	return res, err
+}
+
+// newEnv returns the environment of one execution: params bound, fresh
+// statistics, and the session answering current_user, current_setting()
+// and the like. Every execution builds its env here, so that a
+// transaction's writes, prepared before they run, evaluate as a statement
+// run at once does.
+func (e *Executor) newEnv(params []types.AttributeValue) *env {
+	return &env{params: params, stats: newStats(), session: e.opts.Session}
 }
 
 // run dispatches on the plan's root: statements here, row-producing nodes

@@ -33,13 +33,6 @@ func (e *Executor) openRead(ctx context.Context, env *env, n *planner.Read) (Row
 	if env.stats.onProgress == nil {
 		env.stats.onProgress = e.opts.OnProgress
 	}
-	if it, ok := env.fetched[n]; ok {
-		// Read already by a transaction (TransactGetItems).
-		if it == nil {
-			return rowsOf(), nil
-		}
-		return rowsOf(it), nil
-	}
 	rs := env.stats.read(n)
 	var pagers []pager
 	var err error

@@ -15,31 +15,20 @@ import (
 	"github.com/ddbsql/ddbsql/sqlerr"
 )
 
-// A transaction collects statements and sends them at COMMIT as one
-// TransactWriteItems (writes by full key) or one TransactGetItems (SELECTs
-// by full key). Each statement is prepared when it is given, with its
-// parameters bound, so that its errors surface at the statement; COMMIT
-// only sends. DynamoDB runs reads and writes in separate calls, so one
-// transaction holds either kind, not both.
+// A transaction collects its writes and sends them at COMMIT as one
+// TransactWriteItems. Each write is prepared when it is given, with its
+// parameters bound and the session's functions answered as they are at
+// that moment, so that its errors surface at the statement; COMMIT only
+// sends. Reads do not pass through here: inside a transaction they run at
+// once, like any other statement (see the session package).
 
-// MaxTransactionActions is the most actions one TransactWriteItems or
-// TransactGetItems call may hold.
+// MaxTransactionActions is the most actions one TransactWriteItems call
+// may hold.
 const MaxTransactionActions = 100
 
-// TxKind says whether a statement of a transaction reads or writes.
-type TxKind int
-
-const (
-	// TxRead is a SELECT by full key: one Get of TransactGetItems.
-	TxRead TxKind = iota + 1
-	// TxWrite is an INSERT, UPSERT, UPDATE or DELETE by full key: one Put,
-	// Update or Delete of TransactWriteItems.
-	TxWrite
-)
-
-// TxAction is one prepared statement of a transaction.
+// TxAction is one prepared write of a transaction: a Put, Update, Delete
+// or ConditionCheck of TransactWriteItems.
 type TxAction struct {
-	Kind TxKind
 	// Label names the statement in errors (its SQL text).
 	Label string
 	// Tag is the command tag shown when the statement is collected.
@@ -56,22 +45,21 @@ type TxAction struct {
 	keyAttrs []string
 	// check is set for a condition check (EXISTS).
 	check bool
-
-	get  types.Get
-	plan *planner.Plan
-	read *planner.Read
-	env  *env
 }
 
 // PrepareTx prepares plan, with params bound, as one action of a
-// transaction. Only statements on one item by its full primary key can be
-// part of a transaction; others are refused with 0A000.
+// transaction. Only writes of one item by its full primary key and EXISTS
+// condition checks can be part of a transaction; other plans are refused
+// with 0A000: a multi-row INSERT or a set-based UPDATE or DELETE (many
+// writes decided by a read, not one item of TransactWriteItems), DDL, COPY
+// FROM and EXPLAIN ANALYZE of a write, none of which TransactWriteItems
+// can hold.
 func (e *Executor) PrepareTx(p *planner.Plan, params []types.AttributeValue, label string) (*TxAction, error) {
 	if len(params) < p.NumParams {
 		return nil, sqlerr.New(sqlerr.InvalidParameter,
 			"statement has %d parameters but %d values were given", p.NumParams, len(params))
 	}
-	env := &env{params: params, stats: newStats()}
+	env := e.newEnv(params)
 	a := &TxAction{Label: label}
 	switch n := p.Root.(type) {
 	case *planner.PutItem:
@@ -85,7 +73,7 @@ func (e *Executor) PrepareTx(p *planner.Plan, params []types.AttributeValue, lab
 				WithHint("write the item as {'attr': value, ...}")
 		}
 		in := putInput(n, m.Value)
-		a.Kind, a.Tag = TxWrite, "INSERT (pending)"
+		a.Tag = "INSERT (pending)"
 		a.write.Put = &types.Put{
 			TableName:                in.TableName,
 			Item:                     in.Item,
@@ -107,7 +95,7 @@ func (e *Executor) PrepareTx(p *planner.Plan, params []types.AttributeValue, lab
 			return nil, err
 		}
 		in := updateInput(n, key, values)
-		a.Kind, a.Tag = TxWrite, "UPDATE (pending)"
+		a.Tag = "UPDATE (pending)"
 		a.write.Update = &types.Update{
 			TableName:                 in.TableName,
 			Key:                       in.Key,
@@ -125,7 +113,7 @@ func (e *Executor) PrepareTx(p *planner.Plan, params []types.AttributeValue, lab
 			return nil, err
 		}
 		in := deleteInput(n, key, values)
-		a.Kind, a.Tag = TxWrite, "DELETE (pending)"
+		a.Tag = "DELETE (pending)"
 		a.write.Delete = &types.Delete{
 			TableName:                 in.TableName,
 			Key:                       in.Key,
@@ -138,7 +126,7 @@ func (e *Executor) PrepareTx(p *planner.Plan, params []types.AttributeValue, lab
 		if err != nil {
 			return nil, err
 		}
-		a.Kind, a.Tag, a.check = TxWrite, "EXISTS (pending)", true
+		a.Tag, a.check = "EXISTS (pending)", true
 		a.write.ConditionCheck = &types.ConditionCheck{
 			TableName:                 aws.String(n.Table),
 			Key:                       key,
@@ -155,27 +143,8 @@ func (e *Executor) PrepareTx(p *planner.Plan, params []types.AttributeValue, lab
 		return nil, txRefused("UPDATE or DELETE without the full primary key in WHERE",
 			"name one item by its full primary key (partition key and sort key) with =")
 	default:
-		r := txRead(p.Root)
-		if r == nil && p.Tag == "SELECT" {
-			return nil, txRefused("a SELECT not by full primary key",
-				"a read transaction reads items by their full primary key (partition key and sort key) with =")
-		}
-		if r == nil {
-			return nil, sqlerr.New(sqlerr.FeatureNotSupported, "%s cannot run inside a transaction", p.Tag).
-				WithHint("a transaction holds INSERT, UPSERT, UPDATE and DELETE by full key, or SELECT by full key; COMMIT or ROLLBACK first")
-		}
-		in, err := getInput(env, r)
-		if err != nil {
-			return nil, err
-		}
-		a.Kind, a.Tag = TxRead, "SELECT (pending)"
-		a.get = types.Get{
-			TableName:                in.TableName,
-			Key:                      in.Key,
-			ProjectionExpression:     in.ProjectionExpression,
-			ExpressionAttributeNames: in.ExpressionAttributeNames,
-		}
-		a.plan, a.read, a.env = p, r, env
+		return nil, sqlerr.New(sqlerr.FeatureNotSupported, "%s cannot run inside a transaction", p.Tag).
+			WithHint("a transaction collects INSERT, UPSERT, UPDATE and DELETE by full primary key and EXISTS(...) checks, and runs reads at once; COMMIT or ROLLBACK first")
 	}
 	a.Target = txTarget(a)
 	return a, nil
@@ -197,8 +166,6 @@ func txTarget(a *TxAction) string {
 		table, key = w.Delete.TableName, w.Delete.Key
 	case w.ConditionCheck != nil:
 		table, key = w.ConditionCheck.TableName, w.ConditionCheck.Key
-	default:
-		table, key = a.get.TableName, a.get.Key
 	}
 	attrs := make([]string, 0, len(key))
 	for k := range key {
@@ -224,20 +191,6 @@ func txRefused(what, hint string) *sqlerr.Error {
 	return sqlerr.New(sqlerr.FeatureNotSupported, "%s cannot be part of a transaction", what).WithHint("%s", hint)
 }
 
-// txRead returns the GetItem Read under a SELECT plan (through its
-// relational nodes), or nil when the SELECT reads another way.
-func txRead(n planner.Node) *planner.Read {
-	for ; n != nil; n = planner.Input(n) {
-		if x, ok := n.(*planner.Read); ok {
-			if x.Path != planner.GetItem || x.Fetch != nil || x.Count || len(x.Keys) != 1 {
-				return nil
-			}
-			return x
-		}
-	}
-	return nil
-}
-
 // CommitWrites sends the writes of a transaction as one TransactWriteItems
 // with token as its ClientRequestToken: the SDK retries the call with the
 // same token, and DynamoDB applies a token's transaction once (for 10
@@ -250,9 +203,6 @@ func (e *Executor) CommitWrites(ctx context.Context, actions []*TxAction, token 
 	}
 	items := make([]types.TransactWriteItem, len(actions))
 	for i, a := range actions {
-		if a.Kind != TxWrite {
-			return nil, sqlerr.New(sqlerr.Internal, "executor: action %d of a write transaction is a read", i+1)
-		}
 		items[i] = a.write
 	}
 	in := &dynamodb.TransactWriteItemsInput{
@@ -262,7 +212,7 @@ func (e *Executor) CommitWrites(ctx context.Context, actions []*TxAction, token 
 	if token != "" {
 		in.ClientRequestToken = aws.String(token)
 	}
-	env := &env{stats: newStats()}
+	env := e.newEnv(nil)
 	env.recordCall()
 	out, err := e.api.TransactWriteItems(ctx, in)
 	if err != nil {
@@ -274,59 +224,16 @@ func (e *Executor) CommitWrites(ctx context.Context, actions []*TxAction, token 
 	return &Result{Tag: "COMMIT", RowsAffected: int64(len(actions)), stats: env.stats}, nil
 }
 
-// CommitReads reads the items of a transaction's SELECTs with one
-// TransactGetItems and returns one result per SELECT, in order, each
-// computed from its item as the SELECT alone would have.
-func (e *Executor) CommitReads(ctx context.Context, actions []*TxAction) (*Result, error) {
-	if len(actions) > MaxTransactionActions {
-		return nil, tooManyActions(len(actions))
-	}
-	items := make([]types.TransactGetItem, len(actions))
-	for i, a := range actions {
-		if a.Kind != TxRead {
-			return nil, sqlerr.New(sqlerr.Internal, "executor: action %d of a read transaction is a write", i+1)
-		}
-		get := a.get
-		items[i] = types.TransactGetItem{Get: &get}
-	}
-	st := &env{stats: newStats()}
-	st.recordCall()
-	out, err := e.api.TransactGetItems(ctx, &dynamodb.TransactGetItemsInput{
-		TransactItems:          items,
-		ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal,
-	})
-	if err != nil {
-		return nil, txError(err, actions)
-	}
-	if len(out.Responses) != len(actions) {
-		return nil, sqlerr.New(sqlerr.Internal, "TransactGetItems returned %d responses for %d reads", len(out.Responses), len(actions))
-	}
-	res := &Result{Tag: "COMMIT", stats: st.stats}
-	for i, a := range actions {
-		env := a.env
-		env.fetched = map[*planner.Read]Item{a.read: out.Responses[i].Item}
-		r, err := e.run(ctx, env, a.plan)
-		if err != nil {
-			for _, done := range res.Results {
-				done.Rows.Close()
-			}
-			return nil, err
-		}
-		r.stats = env.stats
-		res.Results = append(res.Results, r)
-	}
-	return res, nil
-}
-
 func tooManyActions(n int) *sqlerr.Error {
-	return sqlerr.New(sqlerr.ProgramLimitExceeded, "a transaction holds at most %d statements, this one has %d",
+	return sqlerr.New(sqlerr.ProgramLimitExceeded, "a transaction holds at most %d pending statements, this one has %d",
 		MaxTransactionActions, n).
 		WithHint("split the work into several transactions")
 }
 
 // txError maps the error of a transaction call. A TransactionCanceledException
 // lists one reason per action, in order: the first action that failed names
-// its statement.
+// its statement, numbered among the pending ones (the reads of the
+// transaction, run at once, are not counted).
 func txError(err error, actions []*TxAction) error {
 	var tce *types.TransactionCanceledException
 	if !errors.As(err, &tce) {
@@ -344,25 +251,25 @@ func txError(err error, actions []*TxAction) error {
 			switch {
 			case a.put != nil:
 				e = duplicateKey(a.put, a.putItem, err)
-				e.Message = fmt.Sprintf("statement %d: %s", i+1, e.Message)
+				e.Message = fmt.Sprintf("pending statement %d: %s", i+1, e.Message)
 			case a.check:
-				e = sqlerr.New(sqlerr.CheckViolation, "statement %d: EXISTS found no item matching the condition", i+1)
+				e = sqlerr.New(sqlerr.CheckViolation, "pending statement %d: EXISTS found no item matching the condition", i+1)
 			default:
-				e = sqlerr.New(sqlerr.CheckViolation, "statement %d did not apply: its item does not match the condition", i+1)
+				e = sqlerr.New(sqlerr.CheckViolation, "pending statement %d did not apply: its item does not match the condition", i+1)
 			}
 		case "TransactionConflict":
-			e = sqlerr.New(sqlerr.SerializationFailure, "statement %d conflicts with another transaction on the same item", i+1).
+			e = sqlerr.New(sqlerr.SerializationFailure, "pending statement %d conflicts with another transaction on the same item", i+1).
 				WithHint("retry the transaction")
 		case "ValidationError":
-			e = sqlerr.New(sqlerr.InvalidParameter, "statement %d was rejected: %s", i+1, aws.ToString(r.Message))
+			e = sqlerr.New(sqlerr.InvalidParameter, "pending statement %d was rejected: %s", i+1, aws.ToString(r.Message))
 		case "ThrottlingError", "ProvisionedThroughputExceeded", "RequestLimitExceeded":
-			e = sqlerr.New(sqlerr.InsufficientResource, "statement %d was throttled", i+1).
+			e = sqlerr.New(sqlerr.InsufficientResource, "pending statement %d was throttled", i+1).
 				WithHint("retry the transaction later")
 		default:
-			e = sqlerr.New(sqlerr.SerializationFailure, "statement %d failed: %s %s", i+1, code, aws.ToString(r.Message))
+			e = sqlerr.New(sqlerr.SerializationFailure, "pending statement %d failed: %s %s", i+1, code, aws.ToString(r.Message))
 		}
 		e.Message = "transaction canceled, nothing applied: " + e.Message
-		e.Detail = fmt.Sprintf("TransactionCanceledException: %s; statement %d: %s", code, i+1, a.Label)
+		e.Detail = fmt.Sprintf("TransactionCanceledException: %s; pending statement %d: %s", code, i+1, a.Label)
 		e.Err = err
 		return e
 	}

@@ -43,9 +43,6 @@ func txWrites(t *testing.T, e *Executor) []*TxAction {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if a.Kind != TxWrite {
-			t.Fatalf("action %d kind %v, want TxWrite", i, a.Kind)
-		}
 		out = append(out, a)
 	}
 	return out
@@ -110,11 +107,11 @@ func TestCommitWritesReasons(t *testing.T) {
 		code, message string
 	}{
 		{reasons("None", "ConditionalCheckFailed", "None"), sqlerr.CheckViolation,
-			"transaction canceled, nothing applied: statement 2 did not apply: its item does not match the condition"},
+			"transaction canceled, nothing applied: pending statement 2 did not apply: its item does not match the condition"},
 		{reasons("ConditionalCheckFailed", "None", "None"), sqlerr.UniqueViolation,
-			`transaction canceled, nothing applied: statement 1: duplicate key: an item with key {pk='c'} already exists in "T"`},
+			`transaction canceled, nothing applied: pending statement 1: duplicate key: an item with key {pk='c'} already exists in "T"`},
 		{reasons("None", "None", "TransactionConflict"), sqlerr.SerializationFailure,
-			"transaction canceled, nothing applied: statement 3 conflicts with another transaction on the same item"},
+			"transaction canceled, nothing applied: pending statement 3 conflicts with another transaction on the same item"},
 		{apiError("ValidationException", "bad"), sqlerr.InvalidParameter, "DynamoDB rejected the request: bad"},
 	} {
 		api := &scriptedAPI{respond: func(string, any) (any, error) { return nil, tc.err }}
@@ -127,61 +124,63 @@ func TestCommitWritesReasons(t *testing.T) {
 	}
 }
 
-func TestCommitReads(t *testing.T) {
-	api := &scriptedAPI{respond: func(op string, in any) (any, error) {
-		return &dynamodb.TransactGetItemsOutput{Responses: []types.ItemResponse{
-			{Item: Item{"pk": avS("a"), "n": avN("1")}}, {},
-		}}, nil
+// txSession answers the session functions as a session named "alice"
+// with application_name set would.
+type txSession struct{}
+
+func (txSession) Get(name string) (string, error) {
+	if name == "application_name" {
+		return "billing", nil
+	}
+	return "", sqlerr.New(sqlerr.UndefinedObject, "unrecognized configuration parameter %q", name)
+}
+func (txSession) SetConfig(string, string, bool) (string, error) { return "", nil }
+func (txSession) User() string                                     { return "alice" }
+func (txSession) Database() string                                 { return "db" }
+func (txSession) BackendPID() int32                                { return 7 }
+
+// TestPrepareTxSessionFunctions checks that a transaction's writes are
+// evaluated with the session, as statements run at once are: current_user
+// and current_setting() give the session's answers, not defaults.
+func TestPrepareTxSessionFunctions(t *testing.T) {
+	api := &scriptedAPI{}
+	e := New(api, Options{Session: txSession{}})
+	item := &parser.MapExpr{Entries: []parser.MapEntry{
+		{Key: "pk", Value: &parser.FuncCall{Name: "current_user", NoParens: true}},
+		{Key: "app", Value: &parser.FuncCall{Name: "current_setting", Args: []parser.Expr{xStr("application_name")}}},
 	}}
-	e := New(api, Options{})
-	read := func(k string) *planner.Plan {
-		return &planner.Plan{Tag: "SELECT", Root: &planner.Read{Path: planner.GetItem, Table: "T",
-			Keys: []planner.Key{{{Attr: "pk", Value: txParam(0)}}}, Projection: "#p0", Names: map[string]string{"#p0": "n"}}, NumParams: 1}
-	}
-	var actions []*TxAction
-	for _, k := range []string{"a", "zz"} {
-		a, err := e.PrepareTx(read(k), []types.AttributeValue{avS(k)}, "SELECT")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if a.Kind != TxRead || a.Tag != "SELECT (pending)" {
-			t.Fatalf("action %+v, want a pending read", a)
-		}
-		actions = append(actions, a)
-	}
-	res, err := e.CommitReads(context.Background(), actions)
+	a, err := e.PrepareTx(&planner.Plan{Tag: "INSERT", Root: &planner.PutItem{Table: "T", Item: item, KeyAttrs: []string{"pk"}}}, nil, "INSERT ...")
 	if err != nil {
 		t.Fatal(err)
 	}
-	sameInput(t, api.calls[0].In, &dynamodb.TransactGetItemsInput{
-		ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal,
-		TransactItems: []types.TransactGetItem{
-			{Get: &types.Get{TableName: aws.String("T"), Key: Item{"pk": avS("a")}, ProjectionExpression: aws.String("#p0"), ExpressionAttributeNames: map[string]string{"#p0": "n"}}},
-			{Get: &types.Get{TableName: aws.String("T"), Key: Item{"pk": avS("zz")}, ProjectionExpression: aws.String("#p0"), ExpressionAttributeNames: map[string]string{"#p0": "n"}}},
-		},
-	})
-	if len(res.Results) != 2 {
-		t.Fatalf("%d results, want 2", len(res.Results))
+	if _, err := e.CommitWrites(context.Background(), []*TxAction{a}, "tok"); err != nil {
+		t.Fatal(err)
 	}
-	if rows := readAllRows(t, res.Results[0].Rows); len(rows) != 1 {
-		t.Errorf("first SELECT: %d rows, want 1", len(rows))
-	}
-	if rows := readAllRows(t, res.Results[1].Rows); len(rows) != 0 {
-		t.Errorf("second SELECT: %d rows, want 0", len(rows))
+	put := api.calls[0].In.(*dynamodb.TransactWriteItemsInput).TransactItems[0].Put
+	sameInput(t, put.Item, Item{"pk": avS("alice"), "app": avS("billing")})
+	if a.Target != `{pk='alice'} in "T"` {
+		t.Errorf("target %s", a.Target)
 	}
 }
 
 func TestPrepareTxRefuses(t *testing.T) {
-	e := New(&scriptedAPI{}, Options{})
+	api := &scriptedAPI{}
+	e := New(api, Options{})
 	for _, p := range []*planner.Plan{
 		{Tag: "INSERT", Root: &planner.PutItems{Table: "T"}},
 		{Tag: "UPDATE", Root: &planner.WriteEach{}},
-		{Tag: "SELECT", Root: &planner.Read{Path: planner.Scan, Table: "T"}},
 		{Tag: "UPDATE", Root: &planner.UpdateItem{Table: "T", Returning: parser.ReturnAllNew}},
+		{Tag: "DELETE", Root: &planner.DeleteItem{Table: "T", Returning: parser.ReturnAllOld}},
 		{Tag: "CREATE TABLE", Root: &planner.CreateTable{}},
+		{Tag: "COPY", Root: &planner.CopyFrom{}},
+		// Reads run at once, never through a transaction.
+		{Tag: "SELECT", Root: &planner.Read{Path: planner.GetItem, Table: "T"}},
 	} {
 		_, err := e.PrepareTx(p, nil, "x")
 		wantState(t, err, sqlerr.FeatureNotSupported, "")
+	}
+	if len(api.calls) != 0 {
+		t.Errorf("refused statements made calls: %v", api.calls)
 	}
 	many := make([]*TxAction, MaxTransactionActions+1)
 	_, err := e.CommitWrites(context.Background(), many, "t")
@@ -239,12 +238,12 @@ func TestConditionCheckInTransaction(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a.Kind != TxWrite || a.Tag != "EXISTS (pending)" {
-		t.Fatalf("action %+v, want a pending write-side check", a)
+	if a.Tag != "EXISTS (pending)" {
+		t.Fatalf("action %+v, want a pending check", a)
 	}
 	actions := append([]*TxAction{a}, txWrites(t, e)[1])
 	_, err = e.CommitWrites(context.Background(), actions, "tok")
-	wantState(t, err, sqlerr.CheckViolation, "transaction canceled, nothing applied: statement 1: EXISTS found no item matching the condition")
+	wantState(t, err, sqlerr.CheckViolation, "transaction canceled, nothing applied: pending statement 1: EXISTS found no item matching the condition")
 	in := api.calls[0].In.(*dynamodb.TransactWriteItemsInput)
 	sameInput(t, in.TransactItems[0].ConditionCheck, &types.ConditionCheck{
 		TableName:                 aws.String("T"),

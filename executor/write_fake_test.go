@@ -131,7 +131,3 @@ func testEnv() *env { return &env{stats: newStats()} }
 func (f *scriptedAPI) TransactWriteItems(_ context.Context, in *dynamodb.TransactWriteItemsInput, _ ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error) {
 	return answer[dynamodb.TransactWriteItemsOutput](f.call("TransactWriteItems", in))
 }
-
-func (f *scriptedAPI) TransactGetItems(_ context.Context, in *dynamodb.TransactGetItemsInput, _ ...func(*dynamodb.Options)) (*dynamodb.TransactGetItemsOutput, error) {
-	return answer[dynamodb.TransactGetItemsOutput](f.call("TransactGetItems", in))
-}

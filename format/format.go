@@ -53,9 +53,10 @@ type Options struct {
 	// MaxWidth, when positive, cuts table cells to at most MaxWidth display
 	// columns per line, ending the cut text with "…". Headers are not cut.
 	MaxWidth int
-	// Delimiter separates csv fields; 0 is a comma.
+	// Delimiter separates csv fields (0: a comma) and text fields (0: a
+	// tab).
 	Delimiter rune
-	// NoHeader leaves out the csv header row.
+	// NoHeader leaves out the csv and text header row.
 	NoHeader bool
 }
 
@@ -65,15 +66,15 @@ func NewOptions() Options {
 	return Options{NullText: "NULL", Footer: true}
 }
 
-var names = []string{"table", "csv", "json", "jsonl", "ddbjson"}
+var names = []string{"table", "csv", "json", "jsonl", "ddbjson", "text"}
 
 // Names returns the format names New accepts, in a fixed order.
 func Names() []string {
 	return append([]string(nil), names...)
 }
 
-// New returns a writer for format name (table, csv, json, jsonl or ddbjson;
-// case does not matter) that writes to w. An unknown name is an error that
+// New returns a writer for format name (table, csv, json, jsonl, ddbjson or
+// text, PostgreSQL COPY's text format; case does not matter) that writes to w. An unknown name is an error that
 // lists the known ones.
 func New(name string, w io.Writer, opts Options) (Writer, error) {
 	switch strings.ToLower(name) {
@@ -87,6 +88,8 @@ func New(name string, w io.Writer, opts Options) (Writer, error) {
 		return &streamWriter{out: w}, nil
 	case "ddbjson":
 		return &streamWriter{out: w, ddb: true}, nil
+	case "text":
+		return newCopyTextWriter(w, opts), nil
 	}
 	return nil, sqlerr.New(sqlerr.InvalidParameter, "unknown output format %q (formats: %s)",
 		name, strings.Join(names, ", "))

@@ -260,17 +260,19 @@ type Describe struct {
 	Table string
 }
 
-// Begin is BEGIN [TRANSACTION | WORK] (also START TRANSACTION).
+// Begin is BEGIN [TRANSACTION | WORK] [modes] (also START TRANSACTION
+// [modes]).
 type Begin struct {
-	Pos Pos
+	Pos   Pos
+	Modes TxModes
 }
 
-// Commit is COMMIT [TRANSACTION | WORK].
+// Commit is COMMIT [TRANSACTION | WORK] (also END).
 type Commit struct {
 	Pos Pos
 }
 
-// Rollback is ROLLBACK [TRANSACTION | WORK].
+// Rollback is ROLLBACK [TRANSACTION | WORK] (also ABORT).
 type Rollback struct {
 	Pos Pos
 }
@@ -415,14 +417,18 @@ type IsExpr struct {
 	Not  bool
 }
 
-// FuncCall is a function or aggregate call. Name is lower-cased. Star is set
-// for COUNT(*); Distinct for COUNT(DISTINCT x) and the like.
+// FuncCall is a function or aggregate call. Name is lower-cased, without
+// a pg_catalog. prefix (other schemas stay in the name: "s.f"). Star is set
+// for COUNT(*); Distinct for COUNT(DISTINCT x) and the like. NoParens marks
+// SQL's special functions written without parentheses (CURRENT_USER,
+// CURRENT_TIMESTAMP).
 type FuncCall struct {
 	Pos      Pos
 	Name     string
 	Args     []Expr
 	Star     bool
 	Distinct bool
+	NoParens bool
 }
 
 // When is one WHEN cond THEN result arm of a CASE.

@@ -4,6 +4,10 @@ package parser
 type CopyFormat string
 
 const (
+	// CopyText is PostgreSQL COPY's text format: tab-separated fields, \N
+	// for NULL, backslash escapes. It is the default of COPY ... TO STDOUT,
+	// as in PostgreSQL, and is written only.
+	CopyText CopyFormat = "text"
 	// CopyCSV is RFC 4180 CSV with a header row naming the attributes.
 	CopyCSV CopyFormat = "csv"
 	// CopyJSON is one JSON array of plain JSON objects.
@@ -30,11 +34,16 @@ type Copy struct {
 	// Stdout.
 	File   string
 	Stdout bool
-	// Format is the file's format (CopyCSV when not given).
+	// Format is the file's format. When not given it is CopyText for
+	// COPY ... TO STDOUT, as PostgreSQL's clients expect, and CopyCSV for
+	// files, which COPY FROM reads back.
 	Format CopyFormat
-	// NoHeader is HEADER false: a CSV export without the header row.
+	// NoHeader leaves out the header row of a csv or text export. Files in
+	// csv have one unless HEADER false is given (COPY FROM needs it);
+	// STDOUT and the text format, as in PostgreSQL, only with HEADER true.
 	NoHeader bool
-	// Delimiter is the CSV field delimiter; "" is a comma.
+	// Delimiter is the field delimiter; "" is the format's own (a comma
+	// for csv, a tab for text).
 	Delimiter string
 	// Upsert is UPSERT true: an import overwrites items with the same key
 	// instead of failing on them.

@@ -144,23 +144,33 @@ func (c *converter) statement(s statement) Statement {
 	case *explainStmt:
 		return c.explain(s)
 	case *showStmt:
-		st := &ShowTables{Pos: pos(s.Pos)}
-		if s.Like.Type != 0 {
-			st.Like = unquote(s.Like.Value, '\'')
-		}
-		return st
+		return c.showStmt(s)
 	case *describeStmt:
 		return &Describe{Pos: pos(s.Pos), Table: name(s.Table.Name)}
 	case *copyStmt:
 		return c.copyStmt(s)
 	case *beginStmt:
-		return &Begin{Pos: pos(s.Pos)}
+		b := &Begin{Pos: pos(s.Pos)}
+		if s.Modes != nil {
+			b.Modes = c.txModes(s.Modes)
+		}
+		return b
 	case *commitStmt:
 		return &Commit{Pos: pos(s.Pos)}
 	case *rollbackStmt:
 		return &Rollback{Pos: pos(s.Pos)}
 	case *existsStmt:
 		return &Exists{Pos: pos(s.Pos), Select: c.selectStmt(&s.Select)}
+	case *setStmt:
+		return c.setStmt(s)
+	case *resetStmt:
+		return c.resetStmt(s)
+	case *discardStmt:
+		return c.discardStmt(s)
+	case *deallocateStmt:
+		return c.deallocateStmt(s)
+	case *analyzeStmt:
+		return c.analyzeStmt(s)
 	}
 	panic("parser: unknown statement production")
 }

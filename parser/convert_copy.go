@@ -12,8 +12,12 @@ import (
 // copyOptionNames lists COPY's options, for error messages.
 const copyOptionNames = "FORMAT, HEADER, DELIMITER, UPSERT"
 
-// copyFormats are the formats COPY reads and writes.
-var copyFormats = []CopyFormat{CopyCSV, CopyJSON, CopyJSONL, CopyDDBJSON}
+// copyFormats are the formats COPY reads and writes (text is written
+// only).
+var copyFormats = []CopyFormat{CopyCSV, CopyText, CopyJSON, CopyJSONL, CopyDDBJSON}
+
+// copyFormatNames lists the formats for error messages.
+const copyFormatNames = "csv, text, json, jsonl and ddbjson"
 
 func (c *converter) copyStmt(s *copyStmt) *Copy {
 	out := &Copy{Pos: pos(s.Pos), Format: CopyCSV, From: strings.EqualFold(s.Dir.Value, "FROM")}
@@ -35,6 +39,7 @@ func (c *converter) copyStmt(s *copyStmt) *Copy {
 		c.failCode(sqlerr.FeatureNotSupported, s.Std.Pos, "COPY FROM STDIN is not supported: name a file, COPY t FROM 'file'")
 	case !out.From && strings.EqualFold(s.Std.Value, "STDOUT"):
 		out.Stdout = true
+		out.Format = CopyText
 	default:
 		want := "a quoted file name or STDOUT"
 		if out.From {
@@ -42,8 +47,12 @@ func (c *converter) copyStmt(s *copyStmt) *Copy {
 		}
 		c.failNear(s.Std, "expected "+want)
 	}
+	var (
+		header    *bool // nil: the default
+		headerTok lexer.Token
+		delimTok  lexer.Token
+	)
 	seen := map[string]bool{}
-	header := lexer.Token{}
 	for _, o := range s.Options {
 		opt := strings.ToUpper(o.Name.Value)
 		if seen[opt] {
@@ -54,10 +63,11 @@ func (c *converter) copyStmt(s *copyStmt) *Copy {
 		case "FORMAT":
 			out.Format = c.copyFormat(o)
 		case "HEADER":
-			out.NoHeader = !c.copyBool(o)
-			header = o.Name
+			h := c.copyBool(o)
+			header, headerTok = &h, o.Name
 		case "DELIMITER":
 			out.Delimiter = c.copyDelimiter(o)
+			delimTok = o.Name
 		case "UPSERT":
 			out.Upsert = c.copyBool(o)
 			if !out.From {
@@ -67,18 +77,85 @@ func (c *converter) copyStmt(s *copyStmt) *Copy {
 			c.failNear(o.Name, "unknown COPY option; the options are "+copyOptionNames)
 		}
 	}
-	if out.Format != CopyCSV {
-		for _, o := range s.Options {
-			if opt := strings.ToUpper(o.Name.Value); opt == "HEADER" || opt == "DELIMITER" {
-				c.failCode(sqlerr.FeatureNotSupported, o.Name.Pos, "COPY option %s applies to FORMAT csv only", opt)
-			}
+	if len(s.Legacy) > 0 {
+		// The older syntax follows PostgreSQL: a header only with HEADER.
+		no := false
+		header = &no
+	}
+	for _, o := range s.Legacy {
+		tok := o.Word
+		if tok.Type == 0 {
+			tok = o.Delim
+		}
+		word := strings.ToUpper(o.Word.Value)
+		if seen[word] && word != "" {
+			c.failNear(tok, "option "+word+" is given twice")
+		}
+		seen[word] = true
+		switch word {
+		case "CSV":
+			out.Format = CopyCSV
+		case "HEADER":
+			yes := true
+			header, headerTok = &yes, tok
+		case "BINARY":
+			c.failCode(sqlerr.FeatureNotSupported, tok.Pos, "COPY BINARY is not supported; the formats are %s", copyFormatNames)
+		default:
+			out.Delimiter = c.copyDelimiter(&copyOpt{Name: tok, Value: o.Delim})
+			delimTok = tok
 		}
 	}
+	c.copyLayout(out, header, headerTok, delimTok)
+	return out
+}
+
+// copyLayout checks HEADER and DELIMITER against the format and settles the
+// header: csv files have one unless HEADER false (COPY FROM needs it),
+// STDOUT and the text format only with HEADER true, as in PostgreSQL.
+func (c *converter) copyLayout(out *Copy, header *bool, headerTok, delimTok lexer.Token) {
+	switch out.Format {
+	case CopyCSV, CopyText:
+	default:
+		for _, tok := range []lexer.Token{headerTok, delimTok} {
+			if tok.Type != 0 {
+				c.failCode(sqlerr.FeatureNotSupported, tok.Pos, "COPY option %s applies to FORMAT csv and text only", strings.ToUpper(tok.Value))
+			}
+		}
+		return
+	}
+	if header == nil {
+		out.NoHeader = !copyHeaderDefault(out)
+	} else {
+		out.NoHeader = !*header
+	}
+	switch {
+	case out.Format == CopyCSV && out.Delimiter == ",", out.Format == CopyText && out.Delimiter == "\t":
+		out.Delimiter = ""
+	case out.Format == CopyText && strings.ContainsAny(out.Delimiter, "\\."):
+		c.failNear(delimTok, "DELIMITER of the text format cannot be a backslash or a period")
+	}
+	if out.From && out.Format == CopyText {
+		c.failCode(sqlerr.FeatureNotSupported, out.Pos.lexerPos(), "COPY FROM reads csv, json, jsonl and ddbjson; the text format is written only")
+	}
 	if out.From && out.NoHeader {
-		c.failCode(sqlerr.FeatureNotSupported, header.Pos,
+		at := headerTok.Pos
+		if headerTok.Type == 0 {
+			at = out.Pos.lexerPos()
+		}
+		c.failCode(sqlerr.FeatureNotSupported, at,
 			"COPY FROM needs a CSV header row: its names are the attributes each field is written to")
 	}
-	return out
+}
+
+// copyHeaderDefault reports whether an export in out's format has a header
+// row when HEADER is not given.
+func copyHeaderDefault(out *Copy) bool {
+	return out.Format == CopyCSV && !out.Stdout
+}
+
+// lexerPos converts a position back for error reporting.
+func (p Pos) lexerPos() lexer.Position {
+	return lexer.Position{Offset: p.Offset, Line: p.Line, Column: p.Column}
 }
 
 // copyFormat reads FORMAT's value.
@@ -93,9 +170,9 @@ func (c *converter) copyFormat(o *copyOpt) CopyFormat {
 		}
 	}
 	if o.Value.Type == 0 {
-		c.failNear(o.Name, "FORMAT needs a value: csv, json, jsonl or ddbjson")
+		c.failNear(o.Name, "FORMAT needs a value: csv, text, json, jsonl or ddbjson")
 	} else {
-		c.failNear(o.Value, "unknown COPY format; the formats are csv, json, jsonl and ddbjson")
+		c.failNear(o.Value, "unknown COPY format; the formats are "+copyFormatNames)
 	}
 	return CopyCSV
 }
@@ -126,9 +203,6 @@ func (c *converter) copyDelimiter(o *copyOpt) string {
 	v := unquote(o.Value.Value, '\'')
 	if utf8.RuneCountInString(v) != 1 || strings.ContainsAny(v, "\"\r\n") || v == string(utf8.RuneError) {
 		c.failNear(o.Value, "DELIMITER must be one character other than a double quote or a line break")
-		return ""
-	}
-	if v == "," {
 		return ""
 	}
 	return v

@@ -56,6 +56,9 @@ func (c *converter) createTable(at lexer.Position, t *createTable) *CreateTable 
 			typ := c.keyType(col.Type)
 			d.types[n] = typ
 			d.out.Columns = append(d.out.Columns, ColumnDef{Pos: pos(col.Name.Pos), Name: n, Type: typ})
+			if col.PrimaryKey {
+				c.setKey(&d, &keySpec{Pos: el.Pos, Parts: []*keyPart{{Name: col.Name}}})
+			}
 		}
 	}
 	for _, o := range t.Options {

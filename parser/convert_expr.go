@@ -18,6 +18,7 @@ const (
 	precAdd    // + -
 	precMul    // * / %
 	precUnary  // prefix - +
+	precCast   // ::type
 	precAtom   // literals, paths, calls, parenthesised expressions
 )
 
@@ -112,6 +113,9 @@ func (cl *climber) climb(head primary, minPrec int) Expr {
 func (cl *climber) peek() int {
 	if cl.isArith {
 		if cl.i < len(cl.arith) {
+			if cl.arith[cl.i].Cast != nil {
+				return precCast
+			}
 			return binaryPrec(cl.arith[cl.i].Op.Value)
 		}
 		return 0
@@ -119,8 +123,12 @@ func (cl *climber) peek() int {
 	if cl.i >= len(cl.tails) {
 		return 0
 	}
-	if t := cl.tails[cl.i]; t.Op.Type != 0 {
+	t := cl.tails[cl.i]
+	switch {
+	case t.Op.Type != 0:
 		return binaryPrec(t.Op.Value)
+	case t.Cast != nil:
+		return precCast
 	}
 	return precCmp
 }
@@ -131,11 +139,16 @@ func (cl *climber) apply(lhs Expr, p int) Expr {
 	if cl.isArith {
 		t := cl.arith[cl.i]
 		cl.i++
+		if t.Cast != nil {
+			return cl.c.cast(at, lhs, t.Cast)
+		}
 		return &BinaryExpr{Pos: at, Op: t.Op.Value, L: lhs, R: cl.climb(t.Right, p+1)}
 	}
 	t := cl.tails[cl.i]
 	cl.i++
 	switch {
+	case t.Cast != nil:
+		return cl.c.cast(at, lhs, t.Cast)
 	case t.Op.Type != 0:
 		return &BinaryExpr{Pos: at, Op: opName(t.Op.Value), L: lhs, R: cl.climb(t.Right, p+1)}
 	case t.Is.Type != 0:
@@ -190,8 +203,13 @@ func (c *converter) negative(minus, num lexer.Token) string {
 func (c *converter) primary(p primary) Expr {
 	switch p := p.(type) {
 	case *identExpr:
-		if p.Call != nil {
-			return c.call(p)
+		switch {
+		case p.Call != nil:
+			return c.call(p.Name, strings.ToLower(name(p.Name)), p.Call)
+		case p.QualCall != nil:
+			return c.qualifiedCall(p)
+		case len(p.Steps) == 0 && isBareFunction(p.Name.Value):
+			return &FuncCall{Pos: pos(p.Name.Pos), Name: strings.ToLower(p.Name.Value), NoParens: true}
 		}
 		return c.pathOf(p.Name, p.Steps)
 	case *literal:
@@ -266,16 +284,44 @@ func isDigits(s string) bool {
 	return s != ""
 }
 
-// call converts name(args). Names are lower-cased; the planner decides
-// which functions exist.
-func (c *converter) call(p *identExpr) *FuncCall {
-	return &FuncCall{
-		Pos:      pos(p.Name.Pos),
-		Name:     strings.ToLower(name(p.Name)),
-		Args:     c.exprs(p.Call.Args),
-		Star:     p.Call.Star,
-		Distinct: p.Call.Distinct,
+// call converts name(args), and CAST(x AS type). Names are lower-cased;
+// the planner decides which functions exist.
+func (c *converter) call(head lexer.Token, fn string, args *callArgs) Expr {
+	if args.As != nil {
+		if fn != "cast" || head.Value[0] == '"' || len(args.Args) != 1 || args.Distinct {
+			c.fail(args.As.Pos, "syntax error at or near \"AS\": only CAST(expression AS type) takes AS")
+		}
+		x := c.expr(args.Args[0])
+		return c.cast(pos(head.Pos), x, args.As)
 	}
+	return &FuncCall{
+		Pos:      pos(head.Pos),
+		Name:     fn,
+		Args:     c.exprs(args.Args),
+		Star:     args.Star,
+		Distinct: args.Distinct,
+	}
+}
+
+// qualifiedCall converts schema.name(args). PostgreSQL's functions live in
+// pg_catalog, which is dropped from the name; another schema stays in it
+// ("s.f"), for the planner to report.
+func (c *converter) qualifiedCall(p *identExpr) Expr {
+	if len(p.Steps) != 1 || p.Steps[0].Index.Type != 0 {
+		c.fail(p.Name.Pos, "syntax error at or near %s: a function name is name(...) or schema.name(...)", nearText(p.Name.Value))
+		return &FuncCall{Pos: pos(p.Name.Pos), Name: strings.ToLower(name(p.Name))}
+	}
+	schema, fn := strings.ToLower(name(p.Name)), strings.ToLower(name(p.Steps[0].Name))
+	if schema != "pg_catalog" {
+		fn = schema + "." + fn
+	}
+	return c.call(p.Name, fn, p.QualCall)
+}
+
+// cast converts x::type and CAST(x AS type).
+func (c *converter) cast(at Pos, x Expr, t *typeName) *Cast {
+	typ, mods := c.castType(t)
+	return &Cast{Pos: at, X: x, Type: typ, Mods: mods}
 }
 
 func (c *converter) mapLit(m *mapLit) *MapExpr {

@@ -47,7 +47,7 @@ func TestSyntaxErrors(t *testing.T) {
 		{`CREATE TABLE t (a TEXT, PRIMARY KEY (a)) BILLING MODE`, 1, 54,
 			`syntax error at end of input: expected one of: "ON", "PAY_PER_REQUEST", "PROVISIONED"`},
 		{`DROP INDEX i`, 1, 13, `syntax error at end of input: expected one of: "ON", "."`},
-		{`SHOW TABLE`, 1, 6, `syntax error at or near "TABLE": expected "TABLES"`},
+		{`SHOW TABLES LIKE x`, 1, 18, `syntax error at or near "x"`},
 
 		// Lexical errors.
 		{`SELECT 'abc`, 1, 8, `unterminated quoted string at or near "'abc"`},
@@ -69,6 +69,7 @@ func TestSyntaxErrors(t *testing.T) {
 		{`INSERT INTO t (a) VALUES (1, 2)`, 1, 26, `INSERT has more expressions than target columns`},
 		{`SELECT 1; SELECT 2`, 1, 11, `syntax error at or near "SELECT": expected end of input: only one statement is allowed here`},
 		{`CREATE TABLE t (a TEXT)`, 1, 14, `table "t" has no PRIMARY KEY`},
+		{`CREATE TABLE t (a TEXT PRIMARY KEY, b TEXT PRIMARY KEY)`, 1, 37, `multiple primary keys for table "t" are not allowed`},
 		{`CREATE TABLE t (a TEXT, PRIMARY KEY (a, b))`, 1, 41,
 			`type of attribute "b" is not declared: add it to the column list, e.g. (b TEXT, ...)`},
 		{"CREATE TABLE t (a TEXT,\n  PRIMARY KEY (a),\n  INDEX i (\"Mixed\"))", 3, 12,

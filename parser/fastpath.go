@@ -423,6 +423,8 @@ func (p *fastParser) pathFrom(head lexer.Token) *Path {
 			steps = append(steps, PathStep{Index: n, IsIndex: true})
 		case p.is(tokPunct, "("):
 			return nil
+		case len(steps) == 1 && isBareFunction(head.Value):
+			return nil // CURRENT_USER and the like are calls
 		default:
 			return &Path{Pos: pos(head.Pos), Steps: steps}
 		}

@@ -60,6 +60,7 @@ var fastPathShapes = []string{
 	`SELECT a FROM t WHERE Attribute_Exists(a) AND contains(tags, 'x') AND x IN [1] OFFSET 1`,
 	`SELECT * FROM t WHERE f()`,
 	`SELECT * FROM t ORDER BY a`,
+	`SELECT "current_user" FROM t WHERE "current_schema" = 'x'`,
 }
 
 var fastPathDeclines = []string{
@@ -96,4 +97,10 @@ var fastPathDeclines = []string{
 	`SELECT * FROM t OFFSET 1 LIMIT 2`,
 	`SELECT * FROM t WHERE a = 1 ORDER a`,
 	`DELETE FROM t WHERE a = 1 ORDER BY a`,
+	`SELECT current_user FROM t`,
+	`SELECT * FROM t WHERE current_schema = 'x'`,
+	`SELECT a::int FROM t`,
+	`SELECT * FROM t WHERE a = 1::text`,
+	`SELECT * FROM t WHERE pg_catalog.f(a)`,
+	`SELECT * FROM t WHERE cast(a AS int) = 1`,
 }

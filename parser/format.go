@@ -65,6 +65,7 @@ func (p *printer) statement(s Statement) {
 		p.copyStmt(s)
 	case *Begin:
 		p.WriteString("BEGIN")
+		p.txModes(s.Modes)
 	case *Commit:
 		p.WriteString("COMMIT")
 	case *Rollback:
@@ -74,7 +75,9 @@ func (p *printer) statement(s Statement) {
 		p.selectStmt(s.Select)
 		p.WriteString(")")
 	default:
-		p.WriteString("/* unknown statement */")
+		if !p.sessionStatement(s) {
+			p.WriteString("/* unknown statement */")
+		}
 	}
 }
 
@@ -345,8 +348,12 @@ func (p *printer) copyStmt(s *Copy) {
 	}
 	p.WriteString(" (FORMAT ")
 	p.WriteString(string(s.Format))
-	if s.NoHeader {
-		p.WriteString(", HEADER false")
+	if (s.Format == CopyCSV || s.Format == CopyText) && s.NoHeader == copyHeaderDefault(s) {
+		if s.NoHeader {
+			p.WriteString(", HEADER false")
+		} else {
+			p.WriteString(", HEADER true")
+		}
 	}
 	if s.Delimiter != "" {
 		p.WriteString(", DELIMITER ")

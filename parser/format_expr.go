@@ -32,6 +32,8 @@ func exprPrec(e Expr) int {
 		return precUnary
 	case *BetweenExpr, *InExpr, *LikeExpr, *IsExpr:
 		return precCmp
+	case *Cast:
+		return precCast
 	}
 	return precAtom
 }
@@ -116,7 +118,11 @@ func (p *printer) expr(e Expr, min int) {
 			p.WriteString("NULL")
 		}
 	case *FuncCall:
-		p.WriteString(quoteIdent(e.Name))
+		if e.NoParens {
+			p.WriteString(strings.ToUpper(e.Name))
+			return
+		}
+		p.WriteString(funcName(e.Name))
 		p.WriteByte('(')
 		switch {
 		case e.Star:
@@ -149,6 +155,21 @@ func (p *printer) expr(e Expr, min int) {
 		p.WriteString("EXISTS(")
 		p.selectStmt(e.Select)
 		p.WriteByte(')')
+	case *Cast:
+		p.expr(e.X, precCast)
+		p.WriteString("::")
+		p.WriteString(e.Type)
+		for i, m := range e.Mods {
+			if i == 0 {
+				p.WriteByte('(')
+			} else {
+				p.WriteString(", ")
+			}
+			p.WriteString(strconv.Itoa(m))
+		}
+		if len(e.Mods) > 0 {
+			p.WriteByte(')')
+		}
 	default:
 		p.WriteString("/* unknown expression */")
 	}
@@ -254,6 +275,16 @@ func isPlainIdent(s string) bool {
 		}
 	}
 	return !(lower && upper)
+}
+
+// funcName returns a function's name as written in a call: bare unless it
+// needs quotes for its characters or is a reserved word. A contextual
+// keyword followed by "(" is always read as a call, so it stays bare.
+func funcName(name string) string {
+	if isPlainIdent(name) && !isReserved(name) && strings.ToLower(name) == name {
+		return name
+	}
+	return quoteIdent(name)
 }
 
 // quoteString returns s as a SQL string literal.

@@ -71,7 +71,7 @@ func TestFormatExpr(t *testing.T) {
 		{`(a IS NULL) = (b IN (1, 2))`, `a IS NULL = (b IN (1, 2))`},
 		{`x IN [1, 2]`, `x IN (1, 2)`},
 		{`count(*) + COUNT(DISTINCT a) + Size(b)`, `count(*) + count(DISTINCT a) + size(b)`},
-		{`"Replace"(x)`, `"replace"(x)`},
+		{`"Replace"(x)`, `replace(x)`},
 		{`case when a then 1 else 2 end`, `CASE WHEN a THEN 1 ELSE 2 END`},
 		{`exists(select * from t where a = ?)`, `EXISTS(SELECT * FROM t WHERE a = ?)`},
 		{`{'a': [1, <<'x'>>], 'b': {}}`, `{'a': [1, <<'x'>>], 'b': {}}`},

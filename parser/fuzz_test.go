@@ -102,4 +102,9 @@ var fuzzSeeds = []string{
 	`CREATE TABLE t (a FOO, PRIMARY KEY (a))`, `CREATE TABLE t (a TEXT, PRIMARY KEY (a, b))`,
 	`SELECT é`, "SELECT '\xff'", "SELECT \x00", strings.Repeat("(", 300) + "1",
 	strings.Repeat("NOT ", 300) + "a", `EXPLAIN EXPLAIN SELECT 1`,
+	`SET search_path TO "$user", public`, `SET LOCAL TIME ZONE 'UTC'`, `SET x.y = -1.5, on, 'z'`,
+	`SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED`, `SHOW ALL; SHOW TIME ZONE`,
+	`RESET ALL; DISCARD ALL; DEALLOCATE PREPARE p; ANALYZE t; END; ABORT`, `BEGIN READ ONLY, NOT DEFERRABLE`,
+	`SELECT a::int, CAST(b AS varchar(3)), c::timestamp with time zone, pg_catalog.version(), current_user`,
+	`COPY t TO STDOUT WITH CSV HEADER DELIMITER AS ';'`, `COPY (SELECT 1) TO STDOUT (FORMAT text, HEADER)`,
 }

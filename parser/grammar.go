@@ -25,6 +25,7 @@ var grammar = participle.MustBuild[script](
 		&selectStmt{}, &insertStmt{}, &updateStmt{}, &deleteStmt{},
 		&createStmt{}, &dropStmt{}, &explainStmt{}, &showStmt{}, &describeStmt{},
 		&copyStmt{}, &beginStmt{}, &commitStmt{}, &rollbackStmt{}, &existsStmt{},
+		&setStmt{}, &resetStmt{}, &discardStmt{}, &deallocateStmt{}, &analyzeStmt{},
 	),
 	participle.Union[explainable](&selectStmt{}, &insertStmt{}, &updateStmt{}, &deleteStmt{}),
 	participle.Union[primary](
@@ -169,10 +170,16 @@ type explainOpt struct {
 	Format  string `parser:"| \"FORMAT\" @(\"JSON\" | \"TEXT\")"`
 }
 
-// showStmt is SHOW TABLES [LIKE 'pattern'].
+// showStmt is SHOW TABLES [LIKE 'pattern'], SHOW ALL, SHOW TRANSACTION
+// ISOLATION LEVEL, SHOW TIME ZONE or SHOW name.
 type showStmt struct {
-	Pos  lexer.Position
-	Like lexer.Token `parser:"\"SHOW\" \"TABLES\" ( \"LIKE\" @String )?"`
+	Pos    lexer.Position
+	Tables bool        `parser:"\"SHOW\" ( @\"TABLES\""`
+	Like   lexer.Token `parser:"  ( \"LIKE\" @String )?"`
+	All    bool        `parser:"| @\"ALL\""`
+	Iso    bool        `parser:"| @( \"TRANSACTION\" \"ISOLATION\" \"LEVEL\" )"`
+	Zone   bool        `parser:"| @( \"TIME\" \"ZONE\" )"`
+	Name   *settingRef `parser:"| @@ )"`
 }
 
 // describeStmt is DESCRIBE [TABLE] t, or DESC t.
@@ -197,18 +204,27 @@ func (*updateStmt) explainableNode() {}
 func (*deleteStmt) explainableNode() {}
 
 // copyStmt is COPY t | (SELECT ...) FROM 'file' | TO 'file' | STDOUT
-// [WITH] [(option [value], ...)]. Option names and values are checked when
-// converting, so that an unknown option gets a message naming the known
-// ones.
+// [WITH] [(option [value], ...)], or with PostgreSQL's older option
+// syntax, WITH CSV HEADER DELIMITER ';'. Option names and values are
+// checked when converting, so that an unknown option gets a message naming
+// the known ones.
 type copyStmt struct {
 	Pos     lexer.Position
-	Query   *selectStmt `parser:"\"COPY\" ( \"(\" @@ \")\""`
-	Table   tableName   `parser:"| @@ )"`
-	Dir     lexer.Token `parser:"@(\"FROM\" | \"TO\")"`
-	File    lexer.Token `parser:"( @String"`
-	Std     lexer.Token `parser:"| @Ident )"`
-	With    bool        `parser:"@\"WITH\"?"`
-	Options []*copyOpt  `parser:"( \"(\" @@ ( \",\" @@ )* \")\" )?"`
+	Query   *selectStmt   `parser:"\"COPY\" ( \"(\" @@ \")\""`
+	Table   tableName     `parser:"| @@ )"`
+	Dir     lexer.Token   `parser:"@(\"FROM\" | \"TO\")"`
+	File    lexer.Token   `parser:"( @String"`
+	Std     lexer.Token   `parser:"| @Ident )"`
+	With    bool          `parser:"@\"WITH\"?"`
+	Options []*copyOpt    `parser:"( \"(\" @@ ( \",\" @@ )* \")\""`
+	Legacy  []*copyLegacy `parser:"| @@+ )?"`
+}
+
+// copyLegacy is one option of the older syntax: CSV, HEADER, BINARY or
+// DELIMITER [AS] 'c'.
+type copyLegacy struct {
+	Word  lexer.Token `parser:"  @(\"CSV\" | \"HEADER\" | \"BINARY\")"`
+	Delim lexer.Token `parser:"| \"DELIMITER\" \"AS\"? @String"`
 }
 
 // copyOpt is one COPY option: a name and an optional value.
@@ -219,23 +235,25 @@ type copyOpt struct {
 
 func (*copyStmt) statementNode() {}
 
-// beginStmt is BEGIN [TRANSACTION | WORK] or START TRANSACTION.
+// beginStmt is BEGIN [TRANSACTION | WORK] [modes] or START TRANSACTION
+// [modes].
 type beginStmt struct {
 	Pos   lexer.Position
-	Begin bool `parser:"( @\"BEGIN\" ( \"TRANSACTION\" | \"WORK\" )?"`
-	Start bool `parser:"| @\"START\" \"TRANSACTION\" )"`
+	Begin bool     `parser:"( @\"BEGIN\" ( \"TRANSACTION\" | \"WORK\" )?"`
+	Start bool     `parser:"| @\"START\" \"TRANSACTION\" )"`
+	Modes *txModes `parser:"@@?"`
 }
 
-// commitStmt is COMMIT [TRANSACTION | WORK].
+// commitStmt is COMMIT | END [TRANSACTION | WORK].
 type commitStmt struct {
 	Pos    lexer.Position
-	Commit bool `parser:"@\"COMMIT\" ( \"TRANSACTION\" | \"WORK\" )?"`
+	Commit bool `parser:"@( \"COMMIT\" | \"END\" ) ( \"TRANSACTION\" | \"WORK\" )?"`
 }
 
-// rollbackStmt is ROLLBACK [TRANSACTION | WORK].
+// rollbackStmt is ROLLBACK | ABORT [TRANSACTION | WORK].
 type rollbackStmt struct {
 	Pos      lexer.Position
-	Rollback bool `parser:"@\"ROLLBACK\" ( \"TRANSACTION\" | \"WORK\" )?"`
+	Rollback bool `parser:"@( \"ROLLBACK\" | \"ABORT\" ) ( \"TRANSACTION\" | \"WORK\" )?"`
 }
 
 func (*beginStmt) statementNode()    {}

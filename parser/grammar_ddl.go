@@ -27,11 +27,13 @@ type tableElem struct {
 	Column *columnDef `parser:"| @@"`
 }
 
-// columnDef declares an attribute's type: name TEXT, name VARCHAR(10).
+// columnDef declares an attribute's type: name TEXT, name VARCHAR(10),
+// and, as in SQL, id TEXT PRIMARY KEY for a table keyed by one attribute.
 type columnDef struct {
-	Name lexer.Token `parser:"@Ident"`
-	Type lexer.Token `parser:"@Ident"`
-	Size []string    `parser:"( \"(\" @Number ( \",\" @Number )? \")\" )?"`
+	Name       lexer.Token `parser:"@Ident"`
+	Type       lexer.Token `parser:"@Ident"`
+	Size       []string    `parser:"( \"(\" @Number ( \",\" @Number )? \")\" )?"`
+	PrimaryKey bool        `parser:"@( \"PRIMARY\" \"KEY\" )?"`
 }
 
 // keySpec is a parenthesised key: (pk [HASH] [, sk [RANGE]]).

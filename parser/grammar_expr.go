@@ -17,11 +17,12 @@ type expr struct {
 }
 
 // tail is one operator applied to the expression so far: a binary operator
-// and its right operand, IS [NOT] NULL|MISSING, [NOT] BETWEEN, [NOT] LIKE or
-// [NOT] IN.
+// and its right operand, a ::type cast, IS [NOT] NULL|MISSING, [NOT]
+// BETWEEN, [NOT] LIKE or [NOT] IN.
 type tail struct {
 	Op      lexer.Token `parser:"(  @Op"`
 	Right   primary     `parser:"   @@"`
+	Cast    *typeName   `parser:"| \"::\" @@"`
 	Is      lexer.Token `parser:"| @\"IS\""`
 	IsNot   bool        `parser:"  @\"NOT\"?"`
 	IsWhat  string      `parser:"  @(\"NULL\" | \"MISSING\")"`
@@ -39,10 +40,12 @@ type arith struct {
 	Tails []*arithTail `parser:"@@*"`
 }
 
-// arithTail is one || + - * / % operator and its right operand.
+// arithTail is one || + - * / % operator and its right operand, or a
+// ::type cast.
 type arithTail struct {
-	Op    lexer.Token `parser:"@(\"||\" | \"+\" | \"-\" | \"*\" | \"/\" | \"%\")"`
-	Right primary     `parser:"@@"`
+	Op    lexer.Token `parser:"  @(\"||\" | \"+\" | \"-\" | \"*\" | \"/\" | \"%\")"`
+	Right primary     `parser:"  @@"`
+	Cast  *typeName   `parser:"| \"::\" @@"`
 }
 
 // inList is the list of IN: (a, b) or [a, b].
@@ -55,12 +58,14 @@ type inList struct {
 // expression, a constructor, CASE, EXISTS or a prefixed operand.
 type primary interface{ primaryNode() }
 
-// identExpr is a name followed by a call's arguments (a function call) or
-// by path steps (a document path).
+// identExpr is a name followed by a call's arguments (a function call),
+// by path steps (a document path), or by one step and a call's arguments
+// (a schema-qualified call: pg_catalog.version()).
 type identExpr struct {
-	Name  lexer.Token `parser:"@Ident"`
-	Call  *callArgs   `parser:"( \"(\" @@"`
-	Steps []*pathStep `parser:"| @@+ )?"`
+	Name     lexer.Token `parser:"@Ident"`
+	Call     *callArgs   `parser:"( \"(\" @@"`
+	Steps    []*pathStep `parser:"| @@+"`
+	QualCall *callArgs   `parser:"  ( \"(\" @@ )? )?"`
 }
 
 // pathRef is a document path where only a path may stand (SET, REMOVE).
@@ -77,12 +82,13 @@ type pathStep struct {
 }
 
 // callArgs is the argument list of a call after its "(": *), ) or
-// [DISTINCT] a, b).
+// [DISTINCT] a, b), or x AS type) for CAST.
 type callArgs struct {
-	Star     bool    `parser:"  @\"*\" \")\""`
-	Empty    bool    `parser:"| @\")\""`
-	Distinct bool    `parser:"| @\"DISTINCT\"?"`
-	Args     []*expr `parser:"  @@ ( \",\" @@ )* \")\""`
+	Star     bool      `parser:"  @\"*\" \")\""`
+	Empty    bool      `parser:"| @\")\""`
+	Distinct bool      `parser:"| @\"DISTINCT\"?"`
+	Args     []*expr   `parser:"  @@ ( \",\" @@ )*"`
+	As       *typeName `parser:"  ( \"AS\" @@ )? \")\""`
 }
 
 // literal is a string, number, parameter, TRUE, FALSE or NULL.

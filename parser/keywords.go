@@ -35,6 +35,36 @@ var contextualWords = map[string]bool{
 	"SHOW": true, "START": true, "TABLE": true, "TABLES": true, "TEXT": true,
 	"THROUGHPUT": true, "TO": true, "TRANSACTION": true, "UPDATE": true, "UPSERT": true, "VALUE": true,
 	"VALUES": true, "WCU": true, "WITH": true, "WORK": true,
+	// Session statements and casts.
+	"ABORT": true, "CHARACTERISTICS": true, "COMMITTED": true, "DEALLOCATE": true,
+	"DEFAULT": true, "DEFERRABLE": true, "DISCARD": true, "ISOLATION": true,
+	"LEVEL": true, "PLANS": true, "PRECISION": true, "PREPARE": true, "READ": true,
+	"REPEATABLE": true, "RESET": true, "SEQUENCES": true, "SERIALIZABLE": true,
+	"SESSION": true, "TEMP": true, "TEMPORARY": true, "TIME": true,
+	"UNCOMMITTED": true, "VARYING": true, "VERBOSE": true, "WITHOUT": true,
+	"WRITE": true, "ZONE": true, "CSV": true, "HEADER": true, "DELIMITER": true,
+	"BINARY": true,
+	// SQL's special functions, called without parentheses: unquoted, they
+	// are calls, so Format quotes an attribute spelt like one.
+	"CURRENT_CATALOG": true, "CURRENT_DATE": true, "CURRENT_ROLE": true,
+	"CURRENT_SCHEMA": true, "CURRENT_TIME": true, "CURRENT_TIMESTAMP": true,
+	"CURRENT_USER": true, "LOCALTIME": true, "LOCALTIMESTAMP": true,
+	"SESSION_USER": true,
+}
+
+// bareFunctions are SQL's special functions written without parentheses.
+// Unquoted, such a word is a call, as in PostgreSQL (SELECT current_user);
+// quoted, it is an attribute name.
+var bareFunctions = map[string]bool{
+	"current_catalog": true, "current_date": true, "current_role": true,
+	"current_schema": true, "current_time": true, "current_timestamp": true,
+	"current_user": true, "localtime": true, "localtimestamp": true,
+	"session_user": true,
+}
+
+// isBareFunction reports whether tok is an unquoted bare function word.
+func isBareFunction(text string) bool {
+	return len(text) >= 9 && len(text) <= 17 && text[0] != '"' && bareFunctions[strings.ToLower(text)]
 }
 
 // isReserved reports whether word (any case) is a reserved word.

@@ -119,6 +119,8 @@ var ddlCases = []parseCase{
 		`(create-table t (cols pk:S sk:N) (key pk sk))`},
 	{`create table if not exists t (pk string, PRIMARY KEY (pk))`,
 		`(create-table t if-not-exists (cols pk:S) (key pk))`},
+	{`CREATE TABLE t (id TEXT PRIMARY KEY, email TEXT, INDEX ByEmail (email))`,
+		`(create-table t (cols id:S email:S) (key id) (gsi ByEmail email ALL))`},
 	{`CREATE TABLE t (a S, b VARCHAR(10), c N, d INT, e INTEGER, f BIGINT, g DECIMAL(10, 2), h FLOAT, i NUMBER, j BYTEA, k BINARY, l B, m BLOB, PRIMARY KEY (a))`,
 		`(create-table t (cols a:S b:S c:N d:N e:N f:N g:N h:N i:N j:B k:B l:B m:B) (key a))`},
 	{`CREATE TABLE t (pk STRING, sk NUMBER) PRIMARY KEY (pk HASH, sk RANGE)`,

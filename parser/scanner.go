@@ -18,7 +18,7 @@ const (
 	tokNumber                             // 1, 1.5, .5, 1e3
 	tokParam                              // ? or $n
 	tokOp                                 // = <> != < <= > >= || + - * / % AND OR
-	tokPunct                              // ( ) [ ] { } , . : ; << >>
+	tokPunct                              // ( ) [ ] { } , . : :: ; << >>
 	tokProbe                              // matches nothing; see expected.go
 )
 
@@ -119,7 +119,7 @@ func (s *scanner) next() rawToken {
 	switch two {
 	case "<>", "!=", "<=", ">=", "||":
 		return s.emit(tokOp, start+2, lexOK)
-	case "<<", ">>":
+	case "<<", ">>", "::":
 		return s.emit(tokPunct, start+2, lexOK)
 	}
 	switch c {

@@ -80,6 +80,9 @@ func (p *Planner) Plan(ctx context.Context, stmt parser.Statement) (*Plan, error
 // plan plans stmt; enforce applies scan_policy=deny (EXPLAIN without
 // ANALYZE shows a refused plan instead).
 func (p *Planner) plan(ctx context.Context, stmt parser.Statement, enforce bool) (*Plan, error) {
+	if plan, ok := planSession(stmt); ok {
+		return plan, nil
+	}
 	var (
 		plan *Plan
 		err  error

@@ -237,6 +237,12 @@ func columnName(it parser.SelectItem, i int) string {
 		}
 	case *parser.FuncCall:
 		return x.Name
+	case *parser.Cast:
+		// As PostgreSQL: the name of what is cast, else the type's.
+		if name := columnName(parser.SelectItem{Expr: x.X}, i); name != "?column?" {
+			return name
+		}
+		return x.Type
 	}
 	return "?column?"
 }
@@ -638,6 +644,7 @@ func distinctOrder(order []parser.OrderItem, items []parser.SelectItem, names []
 
 // planSelectNoFrom plans SELECT without FROM over a single empty row.
 func (p *Planner) planSelectNoFrom(s *parser.Select) (*Plan, error) {
+	s = userAsFunction(s)
 	shape, err := analyzeSelect(s)
 	if err != nil {
 		return nil, err
@@ -709,4 +716,42 @@ func containsPlaceholder(expr, ph string) bool {
 
 func isPlaceholderChar(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_'
+}
+
+// userAsFunction reads the word user in a SELECT without FROM as
+// PostgreSQL does, a call of current_user: with no item there is no
+// attribute it could name. With FROM it stays an attribute, a common one in
+// DynamoDB tables.
+func userAsFunction(s *parser.Select) *parser.Select {
+	rw := func(e parser.Expr) parser.Expr {
+		return rewriteExpr(e, func(x parser.Expr) parser.Expr {
+			if p, ok := x.(*parser.Path); ok && len(p.Steps) == 1 && p.Steps[0].Name == "user" {
+				return &parser.FuncCall{Pos: p.Pos, Name: "current_user", NoParens: true}
+			}
+			return nil
+		})
+	}
+	found := false
+	walkSelect(s, func(e parser.Expr) {
+		if p, ok := e.(*parser.Path); ok && len(p.Steps) == 1 && p.Steps[0].Name == "user" {
+			found = true
+		}
+	})
+	if !found {
+		return s
+	}
+	c := *s
+	c.Items = make([]parser.SelectItem, len(s.Items))
+	for i, it := range s.Items {
+		if it.Expr != nil && it.Alias == "" {
+			if p, ok := it.Expr.(*parser.Path); ok && len(p.Steps) == 1 && p.Steps[0].Name == "user" {
+				it.Alias = "user"
+			}
+		}
+		it.Expr = rw(it.Expr)
+		c.Items[i] = it
+	}
+	c.Where = rw(s.Where)
+	c.Having = rw(s.Having)
+	return &c
 }

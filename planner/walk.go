@@ -53,6 +53,8 @@ func walkExpr(e parser.Expr, fn func(parser.Expr)) {
 		walkExpr(x.Else, fn)
 	case *parser.ExistsExpr:
 		walkSelect(x.Select, fn)
+	case *parser.Cast:
+		walkExpr(x.X, fn)
 	}
 }
 
@@ -176,6 +178,10 @@ func rewriteExpr(e parser.Expr, fn func(parser.Expr) parser.Expr) parser.Expr {
 			c.Whens[i] = parser.When{Cond: rw(w.Cond), Result: rw(w.Result)}
 		}
 		c.Else = rw(x.Else)
+		return &c
+	case *parser.Cast:
+		c := *x
+		c.X = rw(x.X)
 		return &c
 	}
 	return e

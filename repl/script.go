@@ -304,20 +304,6 @@ func (s *Script) render(res *executor.Result) error {
 	for _, n := range res.Notices {
 		fmt.Fprintln(s.Err, "NOTICE: ", n)
 	}
-	if len(res.Results) > 0 {
-		// The COMMIT of a read transaction: each SELECT's rows in turn.
-		var err error
-		for _, r := range res.Results {
-			if err == nil {
-				err = s.render(r)
-			} else if r.Rows != nil {
-				r.Rows.Close()
-			}
-		}
-		if err != nil {
-			return err
-		}
-	}
 	if res.Rows == nil {
 		if !s.Quiet && s.formatName() == "table" && res.Tag != "" {
 			if _, err := fmt.Fprintln(s.output(), res.Tag); err != nil {

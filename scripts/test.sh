@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Runs every test of the project: installs the test servers (npm ci), checks
+# Runs every test of the project: installs the test servers (npm ci) and the
+# PostgreSQL clients the wire-protocol tests drive (apt-get, when missing), checks
 # that everything builds and vets, and runs `go test ./...` inside a private
 # network namespace whose only interface is loopback, where the tests start
-# DynamoDB Local and dynalite themselves (see internal/testbackend).
+# DynamoDB Local, dynalite and ddbsql's own engine (`ddbsql local`)
+# themselves (see internal/testbackend).
 #
 #   scripts/test.sh                 # all tests
 #   scripts/test.sh -run Lifecycle -v
@@ -37,6 +39,30 @@ for candidate in /usr/sbin/ip /sbin/ip; do
 	[[ -x $candidate ]] && IP_CMD=$candidate
 done
 [[ -n $IP_CMD ]] || fail "'ip' not found: install iproute2"
+
+# The wire-protocol tests (pgwire/clienttest) run real PostgreSQL clients:
+# psql and pgbench, pgjdbc (compiled with javac), psycopg2, psycopg 3 and
+# asyncpg under Debian's /usr/bin/python3 (another python3 on PATH may lack
+# them), and node-postgres (npm, below). The Debian packages missing here
+# are installed, which needs root; `apt-get update` runs only then.
+client_packages=()
+have_python_module() { [[ -x /usr/bin/python3 ]] && /usr/bin/python3 -c "import $1" >/dev/null 2>&1; }
+{ command -v psql && command -v pgbench; } >/dev/null 2>&1 || client_packages+=(postgresql-client)
+command -v javac >/dev/null 2>&1 || client_packages+=(openjdk-17-jdk-headless)
+[[ -f /usr/share/java/postgresql.jar ]] || client_packages+=(libpostgresql-jdbc-java)
+have_python_module psycopg2 || client_packages+=(python3-psycopg2)
+have_python_module psycopg || client_packages+=(python3-psycopg)
+have_python_module asyncpg || client_packages+=(python3-asyncpg)
+if ((${#client_packages[@]} > 0)); then
+	command -v apt-get >/dev/null 2>&1 ||
+		fail "PostgreSQL clients missing and no apt-get to install them: install the equivalents of the Debian packages ${client_packages[*]}"
+	[[ $(id -u) -eq 0 ]] ||
+		fail "PostgreSQL clients missing: run as root, or first: sudo apt-get install -y ${client_packages[*]}"
+	step "apt-get install ${client_packages[*]}"
+	DEBIAN_FRONTEND=noninteractive apt-get update -q
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${client_packages[@]}"
+	done_step
+fi
 
 # The servers' npm packages: installed again only when the lockfile changed.
 if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
@@ -73,11 +99,18 @@ fi
 unshare "$unshare_flags" true 2>/dev/null ||
 	fail "'unshare $unshare_flags' failed: the tests need a private network namespace (unprivileged user namespaces must be enabled for a non-root user)"
 
+# The engine backend runs `ddbsql local`: build it once for every package.
+step "build ddbsql for the engine backend"
+bin_dir=$(mktemp -d)
+trap 'rm -rf "$bin_dir"' EXIT
+go build -o "$bin_dir/ddbsql" ./cmd/ddbsql
+export DDBSQL_BIN="$bin_dir/ddbsql"
+done_step
+
 step "go test in a private network namespace"
 rm -f "$compile_log"
-trap - EXIT
 export GOFLAGS="${GOFLAGS:+$GOFLAGS }-mod=mod" GOPROXY=off DDBSQL_REQUIRE_BACKENDS=1 IP_CMD
-exec unshare "$unshare_flags" -- bash -c '
+unshare "$unshare_flags" -- bash -c '
 	set -euo pipefail
 	"$IP_CMD" link set lo up
 	exec go test -count=1 -timeout 30m ./... "$@"

@@ -1,7 +1,9 @@
 // Package session is the one entry point every front end uses: "run this
-// statement in this session". A Session owns the settings that shape plans
-// (scan_policy, segments, consistent reads), the catalog cache and the
-// executor, and passes each statement down the pipeline:
+// statement in this session". A Session owns the settings (ddbsql's, which
+// shape plans — scan_policy, segments, consistent reads — and
+// PostgreSQL's, which clients set and read at connect; see settings.go),
+// the transaction and its status, the catalog cache and the executor, and
+// passes each statement down the pipeline:
 //
 //	text → parser → planner (with the catalog) → executor → rows
 //
@@ -21,6 +23,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -35,17 +38,40 @@ import (
 type Config struct {
 	Planner  planner.Options
 	Executor executor.Options
+	// User is the user the session runs as: current_user and
+	// session_authorization ("ddbsql" when empty).
+	User string
+	// Database is what current_database() reports ("ddbsql" when empty).
+	Database string
+	// ReadOnly refuses every write and DDL (SQLSTATE 25006), as a
+	// read-only PostgreSQL transaction does.
+	ReadOnly bool
 }
 
 // Session runs statements against one DynamoDB endpoint. Its methods are
 // safe for one goroutine at a time (a connection, a REPL); open one Session
 // per concurrent user.
 type Session struct {
+	api  executor.DynamoDB
 	cat  *catalog.Dynamo
 	exec *executor.Executor
 
+	// mu guards opts and the settings, which the executor reads back
+	// through SessionInfo while a statement runs.
 	mu   sync.Mutex
 	opts planner.Options
+	// values holds every setting's value by lower-case name; resetValues
+	// what RESET returns to.
+	values, resetValues map[string]string
+	// changed are reported settings changed under mu, announced to
+	// OnSettingChange once it is released; pendingNotices are warnings
+	// raised under mu, passed to OnNotice then.
+	changed        []string
+	pendingNotices []string
+
+	user, database string
+	readOnly       bool
+	pid            int32
 
 	// tx is the open transaction (nil outside BEGIN ... COMMIT).
 	tx *transaction
@@ -53,13 +79,42 @@ type Session struct {
 	// OnNotice receives warnings (such as the full-scan warning) before a
 	// statement runs. Nil discards them.
 	OnNotice func(msg string)
+	// OnSettingChange is called with a reported setting's name (see
+	// ReportedSettings) and new value whenever SET, RESET, DISCARD, the
+	// end of a transaction or set_config changes it, so that a wire
+	// server can send ParameterStatus.
+	OnSettingChange func(name, value string)
+	// OnDeallocate drops the prepared statements a front end keeps:
+	// DEALLOCATE name, and DEALLOCATE ALL and DISCARD ALL | PLANS with
+	// name "". Nil: there are none, so DEALLOCATE of a name fails.
+	OnDeallocate func(name string) error
 }
+
+// lastPID numbers sessions for pg_backend_pid().
+var lastPID atomic.Int32
 
 // New returns a Session over api.
 func New(api executor.DynamoDB, cfg Config) *Session {
-	s := &Session{cat: executor.NewCatalog(api), opts: cfg.Planner}
+	s := &Session{api: api, cat: executor.NewCatalog(api), opts: cfg.Planner, user: cfg.User, database: cfg.Database,
+		readOnly: cfg.ReadOnly, pid: lastPID.Add(1)}
 	if s.opts.ScanPolicy == "" {
 		s.opts.ScanPolicy = planner.ScanWarn
+	}
+	if s.user == "" {
+		s.user = "ddbsql"
+	}
+	if s.database == "" {
+		s.database = executor.DefaultDatabase
+	}
+	s.values = make(map[string]string, len(settingList))
+	for _, st := range settingList {
+		if st.def != nil {
+			s.values[strings.ToLower(st.name)] = st.def(s)
+		}
+	}
+	s.resetValues = make(map[string]string, len(s.values))
+	for k, v := range s.values {
+		s.resetValues[k] = v
 	}
 	eo := cfg.Executor
 	user := eo.OnSchemaChange
@@ -69,71 +124,160 @@ func New(api executor.DynamoDB, cfg Config) *Session {
 			user(table)
 		}
 	}
+	eo.Session = sessionInfo{s}
 	s.exec = executor.New(api, eo)
 	return s
 }
 
-// Plan plans stmt with the session's settings.
+// Plan plans stmt with the session's settings. Every statement Run
+// accepts can be planned, and Execute runs the plan with Run's effects,
+// so a front end can plan once and execute later. In a failed
+// transaction only COMMIT and ROLLBACK can be planned.
 func (s *Session) Plan(ctx context.Context, stmt parser.Statement) (*planner.Plan, error) {
 	s.mu.Lock()
 	opts := s.opts
+	failed := s.tx != nil && s.tx.failed
 	s.mu.Unlock()
-	return planner.New(s.cat, opts).Plan(ctx, stmt)
+	if failed && !endsTransaction(stmt) {
+		return nil, errAborted()
+	}
+	if s.tx != nil {
+		// Reads in a transaction see every write committed before them
+		// (where DynamoDB allows: the planner keeps GSI reads eventually
+		// consistent).
+		opts.ConsistentRead = true
+	}
+	plan, err := planner.New(s.cat, opts).Plan(ctx, stmt)
+	if err == nil {
+		err = s.describeShow(plan, stmt.Position())
+	}
+	if err != nil {
+		s.failTransaction()
+		return nil, err
+	}
+	return plan, nil
+}
+
+// describeShow names the column of SHOW name after the setting's
+// canonical spelling (SHOW datestyle → DateStyle), failing for an unknown
+// setting.
+func (s *Session) describeShow(plan *planner.Plan, pos parser.Pos) error {
+	show, ok := plan.Root.(*planner.ShowSetting)
+	if !ok {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if st, known := lookupSetting(show.Name); known {
+		plan.Columns = []string{st.name}
+		return nil
+	}
+	if _, custom := s.values[show.Name]; custom {
+		return nil
+	}
+	return atPos(unrecognized(show.Name), pos)
+}
+
+// endsTransaction reports whether stmt is COMMIT or ROLLBACK, the only
+// statements a failed transaction accepts.
+func endsTransaction(stmt parser.Statement) bool {
+	switch stmt.(type) {
+	case *parser.Commit, *parser.Rollback:
+		return true
+	}
+	return false
+}
+
+// errAborted is PostgreSQL's error for a statement in a failed transaction.
+func errAborted() error {
+	return sqlerr.New("25P02", "current transaction is aborted, commands ignored until end of transaction block").
+		WithHint("ROLLBACK (or COMMIT, which rolls back) ends it")
 }
 
 // Run plans and executes stmt with params bound to its parameters. Warnings
 // go to OnNotice before anything runs.
 //
 // BEGIN, COMMIT and ROLLBACK control a transaction (see transaction.go):
-// between BEGIN and COMMIT, statements are collected, not run.
+// between BEGIN and COMMIT, writes are collected and sent at COMMIT;
+// reads, with strongly consistent reads, and session statements (SET,
+// SHOW, ...) run at once.
 func (s *Session) Run(ctx context.Context, stmt parser.Statement, params []types.AttributeValue) (*executor.Result, error) {
-	switch stmt.(type) {
-	case *parser.Begin:
-		return s.begin()
-	case *parser.Commit:
-		return s.commit(ctx)
-	case *parser.Rollback:
-		return s.rollback()
-	}
 	plan, err := s.Plan(ctx, stmt)
 	if err != nil {
 		return nil, err
 	}
-	if s.tx != nil && !runsInTransaction(stmt) {
-		return s.collect(plan, params, parser.Format(stmt), stmt.Position())
-	}
-	s.notify(plan.Warnings...)
-	return s.exec.Run(ctx, plan, params)
+	return s.execute(ctx, plan, params, parser.Format(stmt), stmt.Position())
 }
 
-// Execute runs a plan made by Plan; inside a transaction it collects it.
+// Execute runs a plan made by Plan, with the effects Run has.
 func (s *Session) Execute(ctx context.Context, plan *planner.Plan, params []types.AttributeValue) (*executor.Result, error) {
-	if s.tx != nil {
-		return s.collect(plan, params, plan.Tag, parser.Pos{})
-	}
-	s.notify(plan.Warnings...)
-	return s.exec.Run(ctx, plan, params)
+	return s.execute(ctx, plan, params, plan.Tag, parser.Pos{})
 }
 
-// runsInTransaction reports whether stmt runs at once inside a
-// transaction instead of being collected: statements that only look
-// (EXPLAIN without ANALYZE, SHOW TABLES, DESCRIBE).
-func runsInTransaction(stmt parser.Statement) bool {
-	switch s := stmt.(type) {
-	case *parser.Explain:
-		return !s.Analyze
-	case *parser.ShowTables, *parser.Describe:
+// execute runs plan; label and pos name the statement in a transaction's
+// errors. An error inside a transaction fails it (TxStatus 'E').
+func (s *Session) execute(ctx context.Context, plan *planner.Plan, params []types.AttributeValue, label string, pos parser.Pos) (*executor.Result, error) {
+	ends := false
+	switch plan.Root.(type) {
+	case *planner.TxCommit, *planner.TxRollback:
+		ends = true
+	}
+	if s.tx != nil && s.tx.failed && !ends {
+		return nil, errAborted()
+	}
+	res, err := s.dispatch(ctx, plan, params, label, pos)
+	if err != nil && !ends {
+		s.failTransaction()
+	}
+	s.announce()
+	return res, err
+}
+
+// dispatch runs session statements here and everything else through the
+// executor (or, inside a transaction, into the transaction).
+func (s *Session) dispatch(ctx context.Context, plan *planner.Plan, params []types.AttributeValue, label string, pos parser.Pos) (*executor.Result, error) {
+	if res, ok, err := s.runSessionStatement(ctx, plan); ok {
+		if err != nil {
+			return nil, err
+		}
+		return res, nil
+	}
+	if verb := planner.WriteVerb(plan); verb != "" && s.readOnlyNow() {
+		return nil, atPos(sqlerr.New(sqlerr.ReadOnlyTransaction, "cannot execute %s in a read-only transaction", verb), pos)
+	}
+	if s.tx != nil && collected(plan) {
+		return s.collect(plan, params, label, pos)
+	}
+	s.notify(plan.Warnings...)
+	return s.runTimed(ctx, plan, params)
+}
+
+// collected reports whether a plan, inside a transaction, goes to the
+// transaction instead of running at once: every plan that writes (the
+// transaction prepares it for COMMIT, or refuses it) and EXISTS(...)
+// checks. Plans that only read — SELECT of any shape, EXPLAIN, SHOW,
+// DESCRIBE, COPY ... TO — run at once (see transaction.go).
+func collected(plan *planner.Plan) bool {
+	if _, ok := plan.Root.(*planner.ConditionCheck); ok {
 		return true
 	}
-	return false
+	return planner.WriteVerb(plan) != ""
 }
 
-// notify passes messages to OnNotice.
+// notify passes messages to OnNotice, unless client_min_messages is set
+// above warnings (the level of every message ddbsql sends).
 func (s *Session) notify(msgs ...string) {
-	if s.OnNotice != nil {
-		for _, m := range msgs {
-			s.OnNotice(m)
-		}
+	if s.OnNotice == nil {
+		return
+	}
+	s.mu.Lock()
+	quiet := s.values["client_min_messages"] == "error"
+	s.mu.Unlock()
+	if quiet {
+		return
+	}
+	for _, m := range msgs {
+		s.OnNotice(m)
 	}
 }
 
@@ -149,46 +293,50 @@ const (
 	SettingPageSize = "page_size"
 )
 
-// Set changes a setting by name.
+// Set changes a setting by name, as SET name = value does: ddbsql's
+// settings (scan_policy, segments, ...) and PostgreSQL's (TimeZone,
+// application_name, ...; see SHOW ALL), in any case. An unknown name is
+// an error with SQLSTATE 42704, a setting that cannot change one with
+// 55P02, a bad value one with 22023.
 func (s *Session) Set(name, value string) error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	switch strings.ToLower(name) {
-	case SettingScanPolicy:
-		p, err := planner.ParseScanPolicy(value)
-		if err != nil {
-			return err
+	err := s.set(name, value, false)
+	s.mu.Unlock()
+	s.announce()
+	return err
+}
+
+// SetStartup sets a setting from a client's startup message: like Set,
+// and RESET returns to the value.
+func (s *Session) SetStartup(name, value string) error {
+	s.mu.Lock()
+	err := s.set(name, value, false)
+	if err == nil {
+		if st, ok := lookupSetting(name); ok && st.get == nil {
+			key := strings.ToLower(st.name)
+			s.resetValues[key] = s.values[key]
 		}
-		s.opts.ScanPolicy = p
-	case SettingSegments:
-		n, err := strconv.Atoi(value)
-		if err != nil || n < 0 || n > 1000000 {
-			return sqlerr.New(sqlerr.InvalidParameter, "invalid segments %q: want a number of parallel scan segments (0 chooses from the table size)", value)
-		}
-		s.opts.Segments = n
-	case SettingConsistentRead:
-		b, err := parseOnOff(SettingConsistentRead, value)
-		if err != nil {
-			return err
-		}
-		s.opts.ConsistentRead = b
-	case SettingPageSize:
-		n, err := strconv.Atoi(value)
-		if err != nil || n < 0 {
-			return sqlerr.New(sqlerr.InvalidParameter, "invalid page_size %q: want the items per Query or Scan page (0: DynamoDB's 1 MB pages)", value)
-		}
-		s.opts.PageSize = n
-	case SettingAllowFullTableWrite:
-		b, err := parseOnOff(SettingAllowFullTableWrite, value)
-		if err != nil {
-			return err
-		}
-		s.opts.AllowFullTableWrite = b
-	default:
-		return sqlerr.New(sqlerr.UndefinedObject, "unrecognized setting %q", name).
-			WithHint("settings: %s", strings.Join(SettingNames(), ", "))
 	}
-	return nil
+	s.mu.Unlock()
+	s.announce()
+	return err
+}
+
+// Get returns a setting's current value, as SHOW does.
+func (s *Session) Get(name string) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.get(name)
+}
+
+func (s *Session) get(name string) (string, error) {
+	if st, ok := lookupSetting(name); ok {
+		return s.valueOf(st), nil
+	}
+	if v, ok := s.values[strings.ToLower(name)]; ok {
+		return v, nil
+	}
+	return "", unrecognized(name)
 }
 
 // parseOnOff parses a boolean setting: on/off, true/false, yes/no, 1/0.

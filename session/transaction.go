@@ -16,67 +16,164 @@ import (
 // A transaction runs like this:
 //
 //	BEGIN                       → "BEGIN"
-//	INSERT / UPDATE / DELETE    → collected: "INSERT (pending)", ...
-//	  or SELECT by full key     → collected: "SELECT (pending)"
-//	COMMIT                      → one TransactWriteItems ("COMMIT"), or one
-//	                              TransactGetItems whose Result.Results hold
-//	                              the rows of each SELECT, in order
-//	ROLLBACK                    → the collected statements are dropped
+//	INSERT / UPSERT / UPDATE /  → collected: "INSERT (pending)", ...
+//	  DELETE by full key,
+//	  EXISTS(SELECT ...)
+//	SELECT, EXPLAIN, SHOW, ...  → run at once, rows streamed as outside a
+//	                              transaction
+//	COMMIT                      → the collected writes as one
+//	                              TransactWriteItems ("COMMIT"); nothing is
+//	                              sent when there are none
+//	ROLLBACK                    → the collected writes are dropped
 //
-// A statement that cannot be part of the transaction (a set-based write, a
-// SELECT not by full key, DDL, a read mixed into a write transaction or the
-// reverse) fails on its own and is left out; the transaction stays open.
+// DynamoDB has no transaction that reads and then writes: TransactGetItems
+// and TransactWriteItems are separate calls, each complete in itself. So
+// the writes of a transaction are collected and sent together at COMMIT,
+// atomically, and every statement that only reads runs when it is given,
+// whatever its shape (a scan as well as a lookup by key), as PostgreSQL
+// clients expect: drivers wrap ordinary reads in BEGIN ... COMMIT and
+// want each SELECT's rows as it runs. Reads in a transaction are strongly
+// consistent where DynamoDB allows it (the table and its local indexes,
+// not global ones), so a SELECT sees every write committed before it —
+// but not the transaction's own writes, which are applied only at COMMIT.
+// A condition a write depends on belongs in the write (its WHERE) or in an
+// EXISTS(...) check, which DynamoDB evaluates atomically with the writes;
+// a SELECT's answer may change before COMMIT.
+//
+// A transaction holds at most MaxTransactionActions writes, each acting on
+// a different item. A write that cannot be one item of TransactWriteItems
+// (a multi-row INSERT, UPDATE or DELETE without the full primary key) and
+// DDL are refused. As in PostgreSQL, a statement that fails inside the
+// transaction (refused, or any other error) fails the transaction: every
+// later statement but COMMIT and ROLLBACK is refused (25P02), and COMMIT
+// rolls back. SET, SHOW and the other session statements run at once;
+// settings changed in the transaction go back to their old values on
+// ROLLBACK, and SET LOCAL ones at either end.
 
-// transaction is an open transaction: its prepared statements and the
-// ClientRequestToken its COMMIT sends.
+// transaction is an open transaction: its prepared writes, the
+// ClientRequestToken its COMMIT sends, its characteristics and the
+// settings it changed.
 type transaction struct {
 	actions []*executor.TxAction
-	kind    executor.TxKind
 	token   string
+	// failed is set by a statement's error: TxStatus 'E'.
+	failed bool
+	// isolation, access and deferrable are the transaction's modes ("":
+	// the session's default).
+	isolation, access, deferrable string
+	// saved holds each setting's value before the transaction first
+	// changed it (restored by ROLLBACK); commitValues the value each
+	// keeps after COMMIT (SET LOCAL's change is undone).
+	saved, commitValues map[string]savedValue
 }
 
-// InTransaction reports whether a transaction is open.
+// savedValue is a setting's value, or its absence (a custom setting not
+// yet set).
+type savedValue struct {
+	value   string
+	present bool
+}
+
+// apply sets the transaction's modes that m gives.
+func (tx *transaction) apply(m parser.TxModes) {
+	if m.Isolation != "" {
+		tx.isolation = m.Isolation
+	}
+	if m.Access != "" {
+		tx.access = m.Access
+	}
+	if m.Deferrable != "" {
+		tx.deferrable = m.Deferrable
+	}
+}
+
+// InTransaction reports whether a transaction is open (failed or not).
 func (s *Session) InTransaction() bool { return s.tx != nil }
 
-func (s *Session) begin() (*executor.Result, error) {
+// TxStatus is the transaction status a wire server reports in
+// ReadyForQuery: 'I' idle, 'T' in a transaction, 'E' in a failed
+// transaction.
+func (s *Session) TxStatus() byte {
+	switch {
+	case s.tx == nil:
+		return 'I'
+	case s.tx.failed:
+		return 'E'
+	}
+	return 'T'
+}
+
+// FailTransaction marks the open transaction failed, as an error inside
+// it does. A front end calls it for an error that never reached the
+// session, such as a syntax error.
+func (s *Session) FailTransaction() { s.failTransaction() }
+
+func (s *Session) failTransaction() {
+	if s.tx != nil {
+		s.tx.failed = true
+	}
+}
+
+func (s *Session) begin(m parser.TxModes) (*executor.Result, error) {
 	if s.tx != nil {
 		s.notify("there is already a transaction in progress")
 		return &executor.Result{Tag: "BEGIN"}, nil
 	}
-	s.tx = &transaction{token: newToken()}
+	if m.Access == "read write" && s.readOnly {
+		return nil, sqlerr.New(sqlerr.ReadOnlyTransaction, "cannot begin a read-write transaction: the session was opened read-only")
+	}
+	tx := &transaction{token: newToken(), saved: map[string]savedValue{}, commitValues: map[string]savedValue{}}
+	tx.apply(m)
+	s.tx = tx
 	return &executor.Result{Tag: "BEGIN"}, nil
 }
 
 func (s *Session) rollback() (*executor.Result, error) {
 	if s.tx == nil {
 		s.notify("there is no transaction in progress")
+		return &executor.Result{Tag: "ROLLBACK"}, nil
 	}
-	s.tx = nil
+	s.endTransaction(false)
 	return &executor.Result{Tag: "ROLLBACK"}, nil
+}
+
+// endTransaction closes the transaction, keeping the settings it changed
+// (committed) or restoring them.
+func (s *Session) endTransaction(committed bool) {
+	tx := s.tx
+	s.tx = nil
+	vals := tx.saved
+	if committed {
+		vals = tx.commitValues
+	}
+	s.mu.Lock()
+	for key, v := range vals {
+		s.store(key, v.value, v.present)
+	}
+	s.mu.Unlock()
 }
 
 // commit sends the transaction. When the outcome is unknown (the endpoint
 // could not be reached, the statement was canceled, DynamoDB failed or
 // throttled past the retries), the transaction stays open: COMMIT again
-// resends it with the same token, which DynamoDB applies at most once.
+// resends it with the same token, which DynamoDB applies at most once. A
+// failed transaction is rolled back, and the tag says so.
 func (s *Session) commit(ctx context.Context) (*executor.Result, error) {
 	tx := s.tx
 	if tx == nil {
 		s.notify("there is no transaction in progress")
 		return &executor.Result{Tag: "COMMIT"}, nil
 	}
-	var (
-		res *executor.Result
-		err error
-	)
-	switch tx.kind {
-	case executor.TxWrite:
-		res, err = s.exec.CommitWrites(ctx, tx.actions, tx.token)
-	case executor.TxRead:
-		res, err = s.exec.CommitReads(ctx, tx.actions)
-	default:
-		res = &executor.Result{Tag: "COMMIT"}
+	if tx.failed {
+		s.endTransaction(false)
+		return &executor.Result{Tag: "ROLLBACK"}, nil
 	}
+	if len(tx.actions) == 0 {
+		// Only reads, which have run: nothing to send.
+		s.endTransaction(true)
+		return &executor.Result{Tag: "COMMIT"}, nil
+	}
+	res, err := s.exec.CommitWrites(ctx, tx.actions, tx.token)
 	if err != nil {
 		switch sqlerr.Code(err) {
 		case sqlerr.ConnectionFailure, sqlerr.QueryCanceled, sqlerr.InsufficientResource, sqlerr.Internal:
@@ -86,47 +183,42 @@ func (s *Session) commit(ctx context.Context) (*executor.Result, error) {
 			}
 			return nil, e
 		}
-		s.tx = nil
+		s.endTransaction(false)
 		return nil, err
 	}
-	s.tx = nil
+	s.endTransaction(true)
 	return res, nil
 }
 
-// collect adds a planned statement to the open transaction.
+// collect prepares a write (or EXISTS check) and adds it to the open
+// transaction.
 func (s *Session) collect(plan *planner.Plan, params []types.AttributeValue, label string, pos parser.Pos) (*executor.Result, error) {
 	tx := s.tx
 	a, err := s.exec.PrepareTx(plan, params, label)
 	if err != nil {
 		return nil, atPos(err, pos)
 	}
-	if tx.kind != 0 && a.Kind != tx.kind {
-		what := "a SELECT in a transaction of writes"
-		if a.Kind == executor.TxWrite {
-			what = "a write in a transaction of SELECTs"
-		}
-		return nil, atPos(sqlerr.New(sqlerr.FeatureNotSupported, "cannot mix reads and writes in one transaction: %s", what).
-			WithHint("DynamoDB reads (TransactGetItems) and writes (TransactWriteItems) in separate transactions: COMMIT first"), pos)
-	}
 	if len(tx.actions) >= executor.MaxTransactionActions {
-		return nil, atPos(sqlerr.New(sqlerr.ProgramLimitExceeded, "a transaction holds at most %d statements", executor.MaxTransactionActions).
+		return nil, atPos(sqlerr.New(sqlerr.ProgramLimitExceeded, "a transaction holds at most %d pending statements", executor.MaxTransactionActions).
 			WithHint("COMMIT this transaction and continue in another"), pos)
 	}
 	for i, b := range tx.actions {
 		if b.Target == a.Target {
 			return nil, atPos(sqlerr.New(sqlerr.FeatureNotSupported,
-				"statement %d acts on the item of statement %d (%s): a transaction can act on each item once",
+				"pending statement %d acts on the item of pending statement %d (%s): a transaction can act on each item once",
 				len(tx.actions)+1, i+1, a.Target), pos)
 		}
 	}
 	s.notify(plan.Warnings...)
-	tx.kind = a.Kind
 	tx.actions = append(tx.actions, a)
 	return &executor.Result{Tag: a.Tag}, nil
 }
 
 // atPos positions err at pos when it is a sqlerr without a position.
 func atPos(err error, pos parser.Pos) error {
+	if err == nil {
+		return nil
+	}
 	e := sqlerr.As(err)
 	if !e.HasPos && pos.Line > 0 {
 		e.At(pos.Line, pos.Column, pos.Offset)

@@ -88,6 +88,9 @@ func terminalSize() (width, height int) {
 
 // describe says what the client talks to, for the banner and \conninfo.
 func (c *connFlags) describe(client *dynamodb.Client) string {
+	if c.engineDir != "" {
+		return "connected to the embedded engine in " + c.engineDir
+	}
 	o := client.Options()
 	endpoint := aws.ToString(o.BaseEndpoint)
 	if endpoint == "" {

@@ -60,6 +60,12 @@ func run(ctx context.Context, args []string) error {
 			return runSample(ctx, args[1:])
 		case "migrate":
 			return runMigrate(ctx, args[1:])
+		case "local":
+			return runLocal(ctx, args[1:])
+		case "serve":
+			return runServe(ctx, args[1:])
+		case "passwd":
+			return runPasswd(args[1:])
 		case "version", "--version":
 			fmt.Println("ddbsql", version)
 			return nil

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
 	"github.com/ddbsql/ddbsql/internal/sample"
 	"github.com/ddbsql/ddbsql/parser"
 	"github.com/ddbsql/ddbsql/planner"
@@ -34,9 +36,14 @@ func runSample(ctx context.Context, args []string) error {
 	if err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
+	return writeSample(ctx, client, *quiet)
+}
+
+// writeSample creates the sample tables and writes their items.
+func writeSample(ctx context.Context, client *dynamodb.Client, quiet bool) error {
 	sess := session.New(client, session.Config{Planner: planner.Options{ScanPolicy: planner.ScanAllow}})
-	err = sample.Load(ctx, sess, client, func(table string, n int) {
-		if !*quiet {
+	err := sample.Load(ctx, sess, client, func(table string, n int) {
+		if !quiet {
 			fmt.Fprintf(os.Stderr, "loaded %d items into %s\n", n, table)
 		}
 	})
@@ -45,4 +52,19 @@ func runSample(ctx context.Context, args []string) error {
 		return &exitError{code: exitStatement}
 	}
 	return nil
+}
+
+// ensureSample loads the sample tables unless they all exist already, so
+// that `ddbsql --sample` can start every session and never overwrites
+// changes made to the sample items.
+func ensureSample(ctx context.Context, client *dynamodb.Client, quiet bool) error {
+	present, err := sample.Present(ctx, client)
+	if err != nil {
+		fmt.Fprint(os.Stderr, repl.FormatError("", parser.Chunk{}, err))
+		return &exitError{code: exitUsage}
+	}
+	if present {
+		return nil
+	}
+	return writeSample(ctx, client, quiet)
 }

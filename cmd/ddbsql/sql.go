@@ -22,9 +22,15 @@ const sqlUsage = `Usage: ddbsql [flags] [-c SQL]... [-f FILE]...
        ddbsql sample [flags]      create the sample tables and load their data
        ddbsql migrate ACTION      versioned migrations: up, status, new NAME, down
                                   (ddbsql migrate --help)
+       ddbsql local [flags]       serve the embedded engine over the DynamoDB API
+       ddbsql serve [flags]       serve SQL over the Postgres wire protocol
+       ddbsql passwd [flags] USER add a user to the users file of serve
        ddbsql version
 
-Runs SQL against Amazon DynamoDB (or any DynamoDB-compatible endpoint).
+Runs SQL against Amazon DynamoDB, any DynamoDB-compatible endpoint, or, when
+no endpoint, region or profile is configured, ddbsql's embedded engine
+(a DynamoDB-compatible database in $XDG_DATA_HOME/ddbsql; --local DIR picks
+another directory).
 SQL comes from -c (repeatable), -f (repeatable), in that order, else from
 standard input. Statements are separated by ';'. Lines starting with a
 backslash are meta-commands (\? lists them). With a terminal on standard
@@ -61,6 +67,7 @@ func runSQL(ctx context.Context, args []string) error {
 		quiet           = fs.Bool("q", false, "quiet: no command tags or informational lines")
 		continueOnError = fs.Bool("continue-on-error", false, "run the remaining statements after a failure (exit status still 1)")
 		echo            = fs.Bool("echo", false, "print each statement before running it")
+		loadSample      = fs.Bool("sample", false, "create and load the sample tables first, unless they all exist (see ddbsql sample)")
 	)
 	conn.register(fs)
 	fs.Var(&commands, "c", "run this SQL (repeatable)")
@@ -99,6 +106,11 @@ func runSQL(ctx context.Context, args []string) error {
 	client, err := conn.client(ctx)
 	if err != nil {
 		return &exitError{code: exitUsage, err: err}
+	}
+	if *loadSample {
+		if err := ensureSample(ctx, client, *quiet); err != nil {
+			return err
+		}
 	}
 	cfg := session.Config{Planner: planner.Options{ScanPolicy: policy, Segments: *segments, ConsistentRead: *consistent}}
 	var progress *repl.ProgressLine

@@ -30,6 +30,32 @@ type BatchWriter interface {
 	BatchWriteItem(context.Context, *dynamodb.BatchWriteItemInput, ...func(*dynamodb.Options)) (*dynamodb.BatchWriteItemOutput, error)
 }
 
+// TableLister is the DynamoDB call Present makes.
+type TableLister interface {
+	ListTables(context.Context, *dynamodb.ListTablesInput, ...func(*dynamodb.Options)) (*dynamodb.ListTablesOutput, error)
+}
+
+// Present reports whether every sample table exists.
+func Present(ctx context.Context, api TableLister) (bool, error) {
+	have := map[string]bool{}
+	p := dynamodb.NewListTablesPaginator(api, &dynamodb.ListTablesInput{})
+	for p.HasMorePages() {
+		out, err := p.NextPage(ctx)
+		if err != nil {
+			return false, sqlerr.Wrap(err, sqlerr.Internal)
+		}
+		for _, t := range out.TableNames {
+			have[t] = true
+		}
+	}
+	for _, t := range Tables() {
+		if !have[t] {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
 // Tables lists the sample tables in schema order.
 func Tables() []string {
 	return []string{"Users", "Orders", "GameLeaderboards", "IoTSensorData", "Sessions", "Products"}

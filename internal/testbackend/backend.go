@@ -20,7 +20,7 @@ type Capabilities struct {
 
 // Backend is a running DynamoDB-compatible server that tests may use.
 type Backend struct {
-	Name     string // "dynamodb-local" or "dynalite"
+	Name     string // "dynamodb-local", "dynalite" or "ddblocal"
 	Endpoint string // base URL, e.g. http://127.0.0.1:43127
 	Caps     Capabilities
 }
@@ -29,6 +29,9 @@ type Backend struct {
 const (
 	DynamoDBLocal = "dynamodb-local"
 	Dynalite      = "dynalite"
+	// Engine is ddbsql's embedded engine (package ddblocal), served by
+	// `ddbsql local` in a process of its own, as a user would run it.
+	Engine = "ddblocal"
 )
 
 // kind describes how to find and start one backend.
@@ -50,6 +53,10 @@ var kinds = map[string]kind{
 	Dynalite: {
 		caps:    Capabilities{},
 		command: dynaliteCommand,
+	},
+	Engine: {
+		caps:    Capabilities{Transactions: true, TTL: true, IndexUpdates: true},
+		command: engineCommand,
 	},
 }
 

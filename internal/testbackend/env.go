@@ -16,7 +16,7 @@ const (
 	envBackends        = "DDBSQL_TEST_BACKENDS"
 	envRequire         = "DDBSQL_REQUIRE_BACKENDS"
 	envEndpointPrefix  = "DDBSQL_TEST_ENDPOINT_"
-	defaultBackendList = DynamoDBLocal + "," + Dynalite
+	defaultBackendList = DynamoDBLocal + "," + Dynalite + "," + Engine
 )
 
 // selected returns the backend names listed in DDBSQL_TEST_BACKENDS, in order

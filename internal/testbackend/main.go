@@ -3,6 +3,7 @@ package testbackend
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"sync/atomic"
 	"testing"
 )
@@ -23,6 +24,9 @@ func Main(m *testing.M) {
 	mainActive.Store(false)
 	for _, log := range stopAll(code != 0) {
 		fmt.Fprintf(os.Stderr, "testbackend: server log kept: %s\n", log)
+	}
+	if built.path != "" {
+		os.RemoveAll(filepath.Dir(built.path))
 	}
 	os.Exit(code)
 }

@@ -72,6 +72,48 @@ func dynaliteCommand(root string, port int) ([]string, *unavailable) {
 	}, nil
 }
 
+// engineCommand runs `ddbsql local` on 127.0.0.1 with its data in the
+// server's working directory. The binary is $DDBSQL_BIN (the test command
+// builds it once), else one this process builds from the repository.
+func engineCommand(root string, port int) ([]string, *unavailable) {
+	bin, err := ddbsqlBinary(root)
+	if err != nil {
+		return nil, &unavailable{broken: true, reason: fmt.Sprintf("%s not started: %v", Engine, err)}
+	}
+	return []string{bin, "local", "--listen", "127.0.0.1:" + strconv.Itoa(port), "--data-dir", "data"}, nil
+}
+
+// envBinary names a prebuilt ddbsql binary for the engine backend.
+const envBinary = "DDBSQL_BIN"
+
+var built struct {
+	once sync.Once
+	path string
+	err  error
+}
+
+// ddbsqlBinary returns $DDBSQL_BIN, or builds cmd/ddbsql once per process
+// into a temporary directory, which Main removes.
+func ddbsqlBinary(root string) (string, error) {
+	if bin := os.Getenv(envBinary); bin != "" {
+		return bin, nil
+	}
+	built.once.Do(func() {
+		dir, err := os.MkdirTemp("", "ddbsql-bin-")
+		if err != nil {
+			built.err = err
+			return
+		}
+		built.path = filepath.Join(dir, "ddbsql")
+		cmd := exec.Command("go", "build", "-o", built.path, "./cmd/ddbsql")
+		cmd.Dir = root
+		if out, err := cmd.CombinedOutput(); err != nil {
+			built.err = fmt.Errorf("go build ./cmd/ddbsql: %v\n%s", err, out)
+		}
+	})
+	return built.path, built.err
+}
+
 // server is a process started by this package.
 type server struct {
 	name   string

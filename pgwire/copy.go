@@ -1,0 +1,81 @@
+package pgwire
+
+import (
+	"io"
+	"strconv"
+
+	"github.com/jackc/pgx/v5/pgproto3"
+
+	"github.com/ddbsql/ddbsql/format"
+)
+
+// copyOut sends the rows of COPY ... TO STDOUT: CopyOutResponse, the
+// formatted output in CopyData messages, CopyDone and "COPY n". The rows
+// are written by the same format writer COPY ... TO 'file' uses, so the
+// client receives the bytes of the file.
+func (c *conn) copyOut(p *portal) error {
+	res := p.res
+	w := &copyDataWriter{c: c}
+	fw, err := format.New(res.Copy.Format, w, res.Copy.Options)
+	if err != nil {
+		return err
+	}
+	c.send(&pgproto3.CopyOutResponse{OverallFormat: 0, ColumnFormatCodes: make([]uint16, len(res.Columns))})
+	if err := fw.Begin(res.Columns, res.KeyColumns); err != nil {
+		return err
+	}
+	for {
+		it, err := p.rows.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		if err := fw.Row(it); err != nil {
+			return err
+		}
+		p.count++
+		if w.err != nil {
+			return w.err
+		}
+	}
+	if err := fw.End(); err != nil {
+		return err
+	}
+	if w.err != nil {
+		return w.err
+	}
+	c.send(&pgproto3.CopyDone{})
+	c.send(&pgproto3.CommandComplete{CommandTag: []byte("COPY " + strconv.FormatInt(p.count, 10))})
+	return nil
+}
+
+// copyDataWriter turns writes into CopyData messages, flushing every
+// flushThreshold bytes.
+type copyDataWriter struct {
+	c   *conn
+	err error
+}
+
+// maxCopyData bounds one CopyData message.
+const maxCopyData = 64 << 10
+
+func (w *copyDataWriter) Write(b []byte) (int, error) {
+	if w.err != nil {
+		return 0, w.err
+	}
+	n := len(b)
+	for len(b) > 0 {
+		chunk := b[:min(len(b), maxCopyData)]
+		b = b[len(chunk):]
+		w.c.be.Send(&pgproto3.CopyData{Data: chunk})
+		w.c.pending += len(chunk) + 5
+		if w.c.pending >= flushThreshold {
+			if w.err = w.c.flush(); w.err != nil {
+				return 0, w.err
+			}
+		}
+	}
+	return n, nil
+}
