@@ -76,6 +76,12 @@ func createOrders(t testing.TB, c *dynamodb.Client, name string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Reference servers create tables asynchronously; the engine's are
+	// ACTIVE at once, so this returns after one DescribeTable.
+	w := dynamodb.NewTableExistsWaiter(c, func(o *dynamodb.TableExistsWaiterOptions) { o.MinDelay = 100 * time.Millisecond })
+	if err := w.Wait(context.Background(), &dynamodb.DescribeTableInput{TableName: aws.String(name)}, time.Minute); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // apiCode returns the exception name and message of err.

@@ -2,7 +2,6 @@ package ddblocal
 
 import (
 	"encoding/json"
-	"sort"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -32,15 +31,15 @@ type batchGetOutput struct {
 	ConsumedCapacity []*consumedCapacity `json:"ConsumedCapacity,omitempty"`
 }
 
-// sortedNames returns the keys of m in order, so that multi-table requests
-// are processed (and reported) deterministically.
+// sortedNames returns the keys of m (table names) in the order DynamoDB
+// Local reports them (javaMapOrder), so that multi-table requests are
+// processed and reported deterministically and as it does.
 func sortedNames[V any](m map[string]V) []string {
 	names := make([]string, 0, len(m))
 	for k := range m {
 		names = append(names, k)
 	}
-	sort.Strings(names)
-	return names
+	return javaMapOrder(names)
 }
 
 // batchGetItem reads every key in one consistent snapshot; nothing is ever
@@ -100,7 +99,8 @@ func (db *DB) batchGetItem(body []byte) (any, error) {
 			seen := map[string]bool{}
 			got := []avMap{}
 			c := newCapacity(name)
-			for _, key := range r.Keys {
+			keys := make([]item, len(r.Keys))
+			for i, key := range r.Keys {
 				if err := checkKey(t, item(key)); err != nil {
 					return err
 				}
@@ -109,7 +109,11 @@ func (db *DB) batchGetItem(body []byte) (any, error) {
 					return validation("Provided list of item keys contains duplicates")
 				}
 				seen[string(k)] = true
-				it, err := getItem(items, k)
+				keys[i] = item(key)
+			}
+			// Items come in the order of DynamoDB Local's HashSet of keys.
+			for _, i := range javaKeySetOrder(keys) {
+				it, err := getItem(items, t.Key.itemKey(keys[i]))
 				if err != nil {
 					return err
 				}
@@ -230,7 +234,9 @@ func (db *DB) batchWriteItem(body []byte) (any, error) {
 				caps[o.t.Name] = c
 			}
 			if o.put == nil && old == nil {
-				c.addTable(1)
+				// DynamoDB Local charges a batch's delete of a missing
+				// item two units (DeleteItem: one).
+				c.addTable(2)
 				continue
 			}
 			if err := storeItem(tx, o.t, o.k, old, o.put, c); err != nil {

@@ -5,19 +5,23 @@
 // capacity, exception types and messages.
 //
 // Storage is one bbolt file. Each table has its own bucket of items keyed
-// by an order-preserving encoding of the key (keyenc.go): a 4-byte hash of
-// the partition key, the partition key, then the sort key, so a Query is a
-// range read (O(log n + k)) and parallel Scan segments are equal slices of
-// the hash space. Each secondary index is a bucket of entries (index key,
-// then table key) pointing at the item, written in the same transaction as
-// the item. Writes go through a group commit (commit.go): every
-// acknowledged write is fsynced, and concurrent writers share the fsync.
+// by an order-preserving encoding of the key (keyenc.go): DynamoDB Local's
+// own hash of the partition key (SHA-1 of a salt and the value), the
+// partition key, then the sort key, so a Query is a range read
+// (O(log n + k)), and a Scan visits items, and parallel Scan segments split
+// them, exactly as DynamoDB Local does. Each secondary index is a bucket of
+// entries (index key, then table key) pointing at the item, written in the
+// same transaction as the item. Writes go through a group commit
+// (commit.go): every acknowledged write is fsynced, and concurrent writers
+// share the fsync; Options.NoSync (`ddbsql local --no-sync`) skips the
+// fsync for tests and throwaway data.
 //
-// Differences from DynamoDB Local a client can observe: Scan (and the order
-// of items sharing one index key) follows ddbsql's partition hash, not
-// DynamoDB Local's; the legacy parameters (Expected, AttributesToGet,
-// KeyConditions, QueryFilter, ScanFilter, AttributeUpdates,
-// ConditionalOperator) are refused with a ValidationException; PartiQL is
+// Differences from DynamoDB Local a client can observe: of the legacy
+// parameters only AttributesToGet and AttributeUpdates are served
+// (translated into expressions); Expected, KeyConditions, QueryFilter,
+// ScanFilter and ConditionalOperator are refused with a
+// ValidationException; entries of a local secondary index sharing an index
+// key come in sort-key order (DynamoDB Local: insertion order); PartiQL is
 // not served.
 //
 // For example, serving the engine to the AWS SDK in process:

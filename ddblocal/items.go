@@ -373,7 +373,13 @@ func (db *DB) deleteItem(body []byte) (any, error) {
 		} else {
 			c.addTable(1)
 		}
-		out.ConsumedCapacity = c.report(in.ReturnConsumedCapacity)
+		mode := in.ReturnConsumedCapacity
+		if old == nil && (mode == "" || mode == "NONE") {
+			// DynamoDB Local reports the capacity of a delete that found
+			// nothing even when told not to.
+			mode = "TOTAL"
+		}
+		out.ConsumedCapacity = c.report(mode)
 		return nil
 	})
 	if err != nil {

@@ -65,6 +65,8 @@ type readPlan struct {
 	// checkStartInRange refuses an ExclusiveStartKey outside [lo, hi), as
 	// a Query does (a Scan segment accepts any start key).
 	checkStartInRange bool
+	// single: at most one item can match, so no LastEvaluatedKey is given.
+	single bool
 	// lo and hi bound the storage keys read: lo inclusive, hi exclusive
 	// (nil: unbounded).
 	lo, hi []byte
@@ -233,6 +235,9 @@ func (db *DB) query(body []byte) (any, error) {
 		p.reverse = in.ScanIndexForward != nil && !*in.ScanIndexForward
 		p.lo, p.hi = keyRange(kc)
 		p.checkStartInRange = true
+		// A partition of a table without a sort key holds one item, so a
+		// Query of it never has more to page through.
+		p.single = ix == nil && t.Key.RangeKey == ""
 		out, err = db.run(tx, t, ix, p)
 		return err
 	})
@@ -454,6 +459,9 @@ func (db *DB) run(tx *bolt.Tx, t *tableMeta, ix *indexMeta, p *readPlan) (readOu
 				}
 				found = append(found, avMap(it))
 			}
+		}
+		if p.single {
+			break
 		}
 		if (p.limit > 0 && out.ScannedCount == p.limit) || scannedBytes >= maxPageBytes {
 			out.LastEvaluatedKey = p.lastKey(t, ix, last)

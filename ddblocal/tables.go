@@ -329,6 +329,10 @@ func (t *tableMeta) describe(table stats, indexes map[string]stats) tableDescrip
 			d.LocalSecondaryIndexes = append(d.LocalSecondaryIndexes, id)
 		}
 	}
+	// DynamoDB Local keeps a table's indexes in HashMaps by name.
+	byName := func(id indexDescription) string { return id.IndexName }
+	javaMapSort(d.LocalSecondaryIndexes, byName)
+	javaMapSort(d.GlobalSecondaryIndexes, byName)
 	if t.Stream != nil {
 		d.StreamSpecification = t.Stream
 		d.LatestStreamLabel = t.StreamLabel

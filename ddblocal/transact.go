@@ -339,13 +339,26 @@ func (db *DB) transactGetItems(body []byte) (any, error) {
 	var out transactGetOutput
 	err := db.bolt.View(func(tx *bolt.Tx) error {
 		caps := map[string]*capacity{}
-		for i, ti := range in.TransactItems {
+		seen := map[string]bool{}
+		for _, ti := range in.TransactItems {
 			g := ti.Get
 			t, err := db.table(tx, g.TableName)
 			if err != nil {
 				return err
 			}
 			if err := checkKey(t, item(g.Key)); err != nil {
+				return err
+			}
+			id := t.Name + "\x00" + string(t.Key.itemKey(item(g.Key)))
+			if seen[id] {
+				return validation("Transaction request cannot include multiple operations on one item")
+			}
+			seen[id] = true
+		}
+		for i, ti := range in.TransactItems {
+			g := ti.Get
+			t, err := db.table(tx, g.TableName)
+			if err != nil {
 				return err
 			}
 			it, err := getItem(tableBucket(tx, t).Bucket(itemsBucket), t.Key.itemKey(item(g.Key)))

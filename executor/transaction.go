@@ -138,10 +138,11 @@ func (e *Executor) PrepareTx(p *planner.Plan, params []types.AttributeValue, lab
 			a.write.ConditionCheck.ExpressionAttributeValues = nil
 		}
 	case *planner.PutItems:
-		return nil, txRefused("a multi-row INSERT", "write each row with its own INSERT")
+		return nil, txRefused("a multi-row INSERT",
+			"write each row with its own INSERT, or run it after COMMIT, on its own")
 	case *planner.WriteEach:
 		return nil, txRefused("UPDATE or DELETE without the full primary key in WHERE",
-			"name one item by its full primary key (partition key and sort key) with =")
+			"in a transaction, name one item by its full primary key (partition key and sort key) with =; a set-based write runs on its own, after COMMIT")
 	default:
 		return nil, sqlerr.New(sqlerr.FeatureNotSupported, "%s cannot run inside a transaction", p.Tag).
 			WithHint("a transaction collects INSERT, UPSERT, UPDATE and DELETE by full primary key and EXISTS(...) checks, and runs reads at once; COMMIT or ROLLBACK first")

@@ -124,7 +124,7 @@ func TestCommitWritesReasons(t *testing.T) {
 	}
 }
 
-// txSession answers the session functions as a session named "alice"
+// txSession answers the session functions as a session named "app_owner"
 // with application_name set would.
 type txSession struct{}
 
@@ -135,9 +135,9 @@ func (txSession) Get(name string) (string, error) {
 	return "", sqlerr.New(sqlerr.UndefinedObject, "unrecognized configuration parameter %q", name)
 }
 func (txSession) SetConfig(string, string, bool) (string, error) { return "", nil }
-func (txSession) User() string                                     { return "alice" }
-func (txSession) Database() string                                 { return "db" }
-func (txSession) BackendPID() int32                                { return 7 }
+func (txSession) User() string                                   { return "app_owner" }
+func (txSession) Database() string                               { return "db" }
+func (txSession) BackendPID() int32                              { return 7 }
 
 // TestPrepareTxSessionFunctions checks that a transaction's writes are
 // evaluated with the session, as statements run at once are: current_user
@@ -157,8 +157,8 @@ func TestPrepareTxSessionFunctions(t *testing.T) {
 		t.Fatal(err)
 	}
 	put := api.calls[0].In.(*dynamodb.TransactWriteItemsInput).TransactItems[0].Put
-	sameInput(t, put.Item, Item{"pk": avS("alice"), "app": avS("billing")})
-	if a.Target != `{pk='alice'} in "T"` {
+	sameInput(t, put.Item, Item{"pk": avS("app_owner"), "app": avS("billing")})
+	if a.Target != `{pk='app_owner'} in "T"` {
 		t.Errorf("target %s", a.Target)
 	}
 }

@@ -36,7 +36,15 @@ func (c *converter) copyStmt(s *copyStmt) *Copy {
 			c.fail(s.File.Pos, "COPY needs a file name")
 		}
 	case out.From && strings.EqualFold(s.Std.Value, "STDIN"):
-		c.failCode(sqlerr.FeatureNotSupported, s.Std.Pos, "COPY FROM STDIN is not supported: name a file, COPY t FROM 'file'")
+		// The hint serves both front ends: the shell and scripts read a
+		// named file on the user's machine, while the wire server
+		// refuses files (they would be the server's) and does not take
+		// COPY data from clients.
+		if c.err == nil {
+			c.failCode(sqlerr.FeatureNotSupported, s.Std.Pos, "COPY FROM STDIN is not supported")
+			c.err.WithHint("in ddbsql's shell or a script (ddbsql -c, -f), COPY t FROM 'file' loads a file from your machine; " +
+				"over the PostgreSQL protocol (ddbsql serve) COPY cannot load data yet")
+		}
 	case !out.From && strings.EqualFold(s.Std.Value, "STDOUT"):
 		out.Stdout = true
 		out.Format = CopyText

@@ -70,7 +70,8 @@ func benchmarkPointLookup(b *testing.B, backend testbackend.Backend) {
 		t0 := time.Now()
 		out, err := client.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String("Users"),
 			Key:                  map[string]types.AttributeValue{"userId": &types.AttributeValueMemberS{Value: id}},
-			ProjectionExpression: aws.String("userId, #n, email"), ExpressionAttributeNames: map[string]string{"#n": "name"}})
+			ProjectionExpression: aws.String("userId, #n, email"), ExpressionAttributeNames: map[string]string{"#n": "name"},
+			ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal})
 		if err != nil || out.Item == nil {
 			b.Fatalf("GetItem %s: %v", id, err)
 		}
@@ -197,7 +198,7 @@ func BenchmarkScanStream(b *testing.B) {
 	const total = 1_000_000
 	api := newPagedTable(total, 1000)
 	addr, _ := startServer(b, api, func(c *Config) {
-		c.NewSession = func() *session.Session {
+		c.NewSession = func(string, string) *session.Session {
 			return session.New(api, session.Config{Planner: planner.Options{ScanPolicy: planner.ScanAllow, Segments: 1}})
 		}
 	})

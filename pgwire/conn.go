@@ -46,6 +46,9 @@ type conn struct {
 
 	statements map[string]*prepared
 	portals    map[string]*portal
+	// schemaEpoch counts the DDL and ANALYZE statements run on this
+	// connection; plans made before one are made again (see planKey).
+	schemaEpoch uint64
 	// skipTillSync is set by an error in the extended protocol: messages
 	// are discarded until the next Sync.
 	skipTillSync bool
@@ -142,9 +145,12 @@ func (c *conn) loop(ctx context.Context) {
 				return
 			}
 		}
+		// Moving the deadline costs a timer update per message, so it is
+		// moved only when there is an idle timeout, or when Shutdown may
+		// have set it to wake this connection as it left idle.
 		if t := c.srv.cfg.IdleTimeout; t > 0 {
 			_ = c.nc.SetReadDeadline(time.Now().Add(t))
-		} else {
+		} else if c.srv.closing.Load() {
 			_ = c.nc.SetReadDeadline(time.Time{})
 		}
 		c.idle.Store(atIdle)

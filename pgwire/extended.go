@@ -76,6 +76,22 @@ func (c *conn) parse(ctx context.Context, m *pgproto3.Parse) error {
 	return nil
 }
 
+// deallocate drops the prepared statement called name, every one when
+// name is "": the session calls it for DEALLOCATE, DEALLOCATE ALL and
+// DISCARD ALL | PLANS. Portals already bound keep their statement until
+// they close, as in PostgreSQL.
+func (c *conn) deallocate(name string) error {
+	if name == "" {
+		clear(c.statements)
+		return nil
+	}
+	if _, ok := c.statements[name]; !ok {
+		return sqlerr.New(invalidPreparedStmt, "prepared statement %q does not exist", name)
+	}
+	delete(c.statements, name)
+	return nil
+}
+
 // trackContext replaces *ctx with a context CancelRequest can cancel, for
 // the planning and sampling that Parse and Describe may do.
 func (c *conn) trackContext(ctx *context.Context) (untrack func()) {
@@ -131,46 +147,39 @@ func (c *conn) bind(ctx context.Context, m *pgproto3.Bind) error {
 		}
 		params[i] = v
 	}
-	untrack := c.trackContext(&ctx)
-	cols, err := c.columns(ctx, prep)
-	untrack()
+	cols := prep.cols
+	if !prep.described && prep.plan != nil {
+		// The first Bind of a statement never described decides its
+		// columns, which may sample a table.
+		untrack := c.trackContext(&ctx)
+		var err error
+		cols, err = c.columns(ctx, prep)
+		untrack()
+		if err != nil {
+			return statementError(ctx, err)
+		}
+	}
+	shape, err := prep.shape(cols, m.ResultFormatCodes)
 	if err != nil {
-		return statementError(ctx, err)
-	}
-	rf := m.ResultFormatCodes
-	if len(rf) > 1 && len(rf) != len(cols) {
-		return sqlerr.New(protocolViolation, "bind message has %d result formats but query has %d columns", len(rf), len(cols))
-	}
-	formats := make([]int16, len(cols))
-	for i := range formats {
-		switch len(rf) {
-		case 0:
-		case 1:
-			formats[i] = rf[0]
-		default:
-			formats[i] = rf[i]
-		}
-		if formats[i] != 0 && formats[i] != 1 {
-			return sqlerr.New(protocolViolation, "unsupported format code: %d", formats[i])
-		}
+		return err
 	}
 	c.closePortal(m.DestinationPortal)
 	if c.portals == nil {
 		c.portals = map[string]*portal{}
 	}
-	c.portals[m.DestinationPortal] = &portal{prep: prep, params: params, formats: formats}
+	c.portals[m.DestinationPortal] = &portal{prep: prep, params: params, formats: shape.formats, desc: shape.desc}
 	c.send(&pgproto3.BindComplete{})
 	return nil
 }
 
 func (c *conn) describe(ctx context.Context, m *pgproto3.Describe) error {
-	untrack := c.trackContext(&ctx)
-	defer untrack()
 	if m.ObjectType == 'S' {
 		prep := c.statements[m.Name]
 		if prep == nil {
 			return sqlerr.New(invalidPreparedStmt, "prepared statement %q does not exist", m.Name)
 		}
+		untrack := c.trackContext(&ctx)
+		defer untrack()
 		cols, err := c.columns(ctx, prep)
 		if err != nil {
 			return statementError(ctx, err)
@@ -183,11 +192,12 @@ func (c *conn) describe(ctx context.Context, m *pgproto3.Describe) error {
 	if p == nil {
 		return sqlerr.New(undefinedCursor, "portal %q does not exist", m.Name)
 	}
-	cols, err := c.columns(ctx, p.prep)
-	if err != nil {
-		return statementError(ctx, err)
+	// Bind decided the portal's columns and formats.
+	if p.desc == nil {
+		c.send(&pgproto3.NoData{})
+		return nil
 	}
-	c.sendColumns(cols, p.formats)
+	c.send(p.desc)
 	return nil
 }
 

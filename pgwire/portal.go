@@ -12,6 +12,7 @@ import (
 	"github.com/ddbsql/ddbsql/executor"
 	"github.com/ddbsql/ddbsql/parser"
 	"github.com/ddbsql/ddbsql/planner"
+	"github.com/ddbsql/ddbsql/session"
 	"github.com/ddbsql/ddbsql/sqlerr"
 )
 
@@ -24,14 +25,52 @@ type prepared struct {
 	// stmt is nil for an empty query.
 	stmt parser.Statement
 	// plan is nil for transaction control (BEGIN, COMMIT, ROLLBACK), which
-	// the session runs without a plan.
-	plan      *planner.Plan
+	// the session runs without a plan. It is made once, at Parse, and made
+	// again before an Execute only when planned no longer matches.
+	plan    *planner.Plan
+	planned planKey
+	// paramOIDs are the parameter types, inferred once at Parse.
 	paramOIDs []uint32
 	// cols are the result columns, decided once (by Describe or the first
 	// Bind) so that every portal of the statement sends rows shaped as the
 	// client was told.
 	cols      []Column
 	described bool
+	// uniform caches, by format code, the shape of results whose columns
+	// all use that format: what nearly every driver binds, so that a Bind
+	// and Describe of a prepared statement build nothing.
+	uniform [2]*resultShape
+}
+
+// resultShape is how a portal's rows go out: each column's format and the
+// RowDescription that says so (nil for a statement without rows). It is
+// shared by the portals of a statement and never modified.
+type resultShape struct {
+	formats []int16
+	desc    *pgproto3.RowDescription
+}
+
+// plannerSettings are the settings plans depend on.
+var plannerSettings = [...]string{session.SettingScanPolicy, session.SettingSegments, session.SettingConsistentRead,
+	session.SettingAllowFullTableWrite, session.SettingPageSize}
+
+// planKey is what a plan was made under: the planner's settings and the
+// connection's schema epoch. A prepared statement whose key differs when
+// it executes (after SET segments, CREATE INDEX, ANALYZE, ...) is planned
+// again, so that it runs as the same statement sent now would.
+type planKey struct {
+	settings [len(plannerSettings)]string
+	schema   uint64
+}
+
+// planKey returns the key of a plan made now.
+func (c *conn) planKey() planKey {
+	k := planKey{schema: c.schemaEpoch}
+	for i, name := range plannerSettings {
+		// A session without the setting plans the same either way.
+		k.settings[i], _ = c.sess.Get(name)
+	}
+	return k
 }
 
 // portal is a bound statement: its parameters, result formats and, once
@@ -40,6 +79,8 @@ type portal struct {
 	prep    *prepared
 	params  []types.AttributeValue
 	formats []int16 // one per column
+	// desc is the RowDescription of Describe P (nil: NoData).
+	desc *pgproto3.RowDescription
 	// describe sends RowDescription before the rows, as a simple Query
 	// does (the extended protocol describes with Describe instead).
 	describe bool
@@ -91,11 +132,12 @@ func (c *conn) planStatement(ctx context.Context, query string, stmt parser.Stat
 		p.paramOIDs = given
 		return p, nil
 	}
+	key := c.planKey()
 	plan, err := c.sess.Plan(ctx, stmt)
 	if err != nil {
 		return nil, err
 	}
-	p.plan = plan
+	p.plan, p.planned = plan, key
 	oids, err := c.srv.describer.ParamTypes(ctx, c.sess, stmt, plan, given)
 	if err != nil {
 		return nil, err
@@ -133,6 +175,42 @@ func (c *conn) columns(ctx context.Context, p *prepared) ([]Column, error) {
 	}
 	p.cols, p.described = cols, true
 	return cols, nil
+}
+
+// shape returns the result shape of a Bind asking for formats rf: none
+// (all text), one for every column, or one per column.
+func (p *prepared) shape(cols []Column, rf []int16) (*resultShape, error) {
+	if len(rf) > 1 && len(rf) != len(cols) {
+		return nil, sqlerr.New(protocolViolation, "bind message has %d result formats but query has %d columns", len(rf), len(cols))
+	}
+	for _, f := range rf {
+		if f != textFormat && f != binaryFormat {
+			return nil, sqlerr.New(protocolViolation, "unsupported format code: %d", f)
+		}
+	}
+	uniform := len(rf) <= 1
+	f := int16(textFormat)
+	if len(rf) == 1 {
+		f = rf[0]
+	}
+	if uniform && p.uniform[f] != nil {
+		return p.uniform[f], nil
+	}
+	s := &resultShape{formats: make([]int16, len(cols))}
+	for i := range s.formats {
+		if uniform {
+			s.formats[i] = f
+		} else {
+			s.formats[i] = rf[i]
+		}
+	}
+	if cols != nil {
+		s.desc = rowDescription(cols, s.formats)
+	}
+	if uniform {
+		p.uniform[f] = s
+	}
+	return s, nil
 }
 
 // rowDescription describes cols in the given per-column formats (nil:
@@ -227,12 +305,42 @@ func (c *conn) execute(ctx context.Context, p *portal, maxRows int64) error {
 	return nil
 }
 
-// run executes a prepared statement in the session.
+// run executes a prepared statement in the session, planning it again
+// first when what it was planned under has changed.
 func (c *conn) run(ctx context.Context, p *prepared, params []types.AttributeValue) (*executor.Result, error) {
 	if p.plan == nil {
 		return c.sess.Run(ctx, p.stmt, params)
 	}
-	return c.sess.Execute(ctx, p.plan, params)
+	if key := c.planKey(); key != p.planned {
+		plan, err := c.sess.Plan(ctx, p.stmt)
+		if err != nil {
+			return nil, err
+		}
+		p.plan, p.planned = plan, key
+	}
+	res, err := c.sess.Execute(ctx, p.plan, params)
+	if err == nil {
+		c.ran(p.plan)
+	}
+	return res, err
+}
+
+// ran updates what the connection caches after plan ran: DDL and ANALYZE
+// outdate the plans made before them, and ANALYZE [table] also takes the
+// table's sample again (every table's without one), so that statements
+// prepared from now on see its attributes as they are now.
+func (c *conn) ran(plan *planner.Plan) {
+	root := plan.Root
+	if x, ok := root.(*planner.Explain); ok && x.Analyze {
+		root = x.Plan.Root
+	}
+	switch n := root.(type) {
+	case *planner.CreateTable, *planner.CreateIndex, *planner.DropTable, *planner.DropIndex:
+		c.schemaEpoch++
+	case *planner.Analyze:
+		c.schemaEpoch++
+		c.srv.describer.Refresh(n.Table)
+	}
 }
 
 // track makes cancel the target of CancelRequest until untrack is called.

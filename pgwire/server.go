@@ -36,8 +36,13 @@ const (
 // Config configures a Server. NewSession is required; zero limits take the
 // defaults below.
 type Config struct {
-	// NewSession creates the Session of one connection.
-	NewSession func() *session.Session
+	// NewSession creates the Session of one connection once it has
+	// authenticated: user is the name it logged in as and database the
+	// one its startup message named (the user name when it named none, as
+	// in PostgreSQL). The session should report them as current_user,
+	// session_authorization and current_database() (session.Config.User
+	// and Database).
+	NewSession func(user, database string) *session.Session
 	// API is the DynamoDB client the Describer samples tables through.
 	API executor.DynamoDB
 	// Describer, when set, is used instead of one made from API (tests
@@ -191,6 +196,14 @@ func (s *Server) Serve(l net.Listener) error {
 
 // newConn registers a connection with a fresh process ID and secret key.
 func (s *Server) newConn(nc net.Conn) *conn {
+	// Every answer is written at once, ending at ReadyForQuery or a flush;
+	// Nagle's algorithm would hold the last segment of each back until
+	// the client acknowledged the previous one. Go disables it on the
+	// connections its listeners accept, but Serve may be given any
+	// listener.
+	if tc, ok := nc.(*net.TCPConn); ok {
+		_ = tc.SetNoDelay(true)
+	}
 	c := &conn{srv: s, nc: nc, log: s.log}
 	if _, err := rand.Read(c.secret[:]); err != nil {
 		panic(err) // crypto/rand never fails on supported platforms

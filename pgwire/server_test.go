@@ -63,8 +63,8 @@ func (w testWriter) Write(b []byte) (int, error) {
 func startServer(t testing.TB, api executor.DynamoDB, mod func(*Config)) (string, *Server) {
 	t.Helper()
 	cfg := Config{
-		NewSession: func() *session.Session {
-			return session.New(api, session.Config{Planner: planner.Options{ScanPolicy: planner.ScanWarn}})
+		NewSession: func(user, database string) *session.Session {
+			return session.New(api, session.Config{Planner: planner.Options{ScanPolicy: planner.ScanWarn}, User: user, Database: database})
 		},
 		API:    api,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),

@@ -162,17 +162,20 @@ func (c *conn) startup(ctx context.Context, version uint32, body []byte) bool {
 	if !c.authenticate(ctx) {
 		return false
 	}
-	c.sess = c.srv.cfg.NewSession()
+	database := params["database"]
+	if database == "" {
+		database = c.user
+	}
+	c.sess = c.srv.cfg.NewSession(c.user, database)
 	c.sess.OnNotice = func(msg string) { c.sendNotice("WARNING", "01000", msg) }
+	c.sess.OnDeallocate = c.deallocate
 	c.reported = c.initialSettings()
 	for _, name := range session.ReportedSettings() {
 		if v, err := c.sess.Get(name); err == nil {
 			c.reported[name] = v
 		}
 	}
-	// The client is who it authenticated as, whatever the session's
-	// default user; and a read-only server says so.
-	c.reported["session_authorization"] = c.user
+	// A read-only server says so, whatever the session reports.
 	if c.srv.cfg.ReadOnly {
 		c.reported["default_transaction_read_only"] = "on"
 	}

@@ -141,12 +141,6 @@ func (s *Session) Plan(ctx context.Context, stmt parser.Statement) (*planner.Pla
 	if failed && !endsTransaction(stmt) {
 		return nil, errAborted()
 	}
-	if s.tx != nil {
-		// Reads in a transaction see every write committed before them
-		// (where DynamoDB allows: the planner keeps GSI reads eventually
-		// consistent).
-		opts.ConsistentRead = true
-	}
 	plan, err := planner.New(s.cat, opts).Plan(ctx, stmt)
 	if err == nil {
 		err = s.describeShow(plan, stmt.Position())
@@ -198,8 +192,8 @@ func errAborted() error {
 // go to OnNotice before anything runs.
 //
 // BEGIN, COMMIT and ROLLBACK control a transaction (see transaction.go):
-// between BEGIN and COMMIT, writes are collected and sent at COMMIT;
-// reads, with strongly consistent reads, and session statements (SET,
+// between BEGIN and COMMIT, writes are collected and sent together at
+// COMMIT, while reads (strongly consistent) and session statements (SET,
 // SHOW, ...) run at once.
 func (s *Session) Run(ctx context.Context, stmt parser.Statement, params []types.AttributeValue) (*executor.Result, error) {
 	plan, err := s.Plan(ctx, stmt)
@@ -245,8 +239,11 @@ func (s *Session) dispatch(ctx context.Context, plan *planner.Plan, params []typ
 	if verb := planner.WriteVerb(plan); verb != "" && s.readOnlyNow() {
 		return nil, atPos(sqlerr.New(sqlerr.ReadOnlyTransaction, "cannot execute %s in a read-only transaction", verb), pos)
 	}
-	if s.tx != nil && collected(plan) {
-		return s.collect(plan, params, label, pos)
+	if s.tx != nil {
+		if collected(plan) {
+			return s.collect(plan, params, label, pos)
+		}
+		plan = s.consistentReads(ctx, plan)
 	}
 	s.notify(plan.Warnings...)
 	return s.runTimed(ctx, plan, params)

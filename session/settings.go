@@ -67,15 +67,12 @@ func ReportedSettings() []string {
 // isolationLevels are the levels SET TRANSACTION accepts.
 var isolationLevels = []string{"serializable", "repeatable read", "read committed", "read uncommitted"}
 
-// defaultIsolation is the isolation ddbsql reports. DynamoDB's
-// transactions (TransactWriteItems, TransactGetItems), which a BEGIN ...
-// COMMIT block becomes, are serializable, but reads outside them are not:
-// a Query or Scan sees each item as last committed, not a snapshot, and
-// is not isolated from concurrent transactions beyond that. Of
-// PostgreSQL's levels, read committed is the one that describes what a
-// statement sees without promising more; the stronger levels are accepted
-// (a transaction's own reads are one TransactGetItems, serializable) and
-// reported as set.
+// defaultIsolation is the isolation ddbsql reports. A BEGIN ... COMMIT
+// block's writes become one TransactWriteItems, which DynamoDB serializes,
+// but its reads are single strongly consistent reads, and a Query or Scan
+// sees each item as last committed, not a snapshot. Of PostgreSQL's
+// levels, read committed describes what a statement sees without
+// promising more; the stronger levels are accepted and reported as set.
 const defaultIsolation = "read committed"
 
 var settingList = []*setting{

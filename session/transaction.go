@@ -7,6 +7,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/ddbsql/ddbsql/catalog"
 	"github.com/ddbsql/ddbsql/executor"
 	"github.com/ddbsql/ddbsql/parser"
 	"github.com/ddbsql/ddbsql/planner"
@@ -40,8 +41,9 @@ import (
 // EXISTS(...) check, which DynamoDB evaluates atomically with the writes;
 // a SELECT's answer may change before COMMIT.
 //
-// A transaction holds at most MaxTransactionActions writes, each acting on
-// a different item. A write that cannot be one item of TransactWriteItems
+// A transaction holds at most executor.MaxTransactionActions (100) writes
+// and checks, each acting on a different item; errors number them among
+// the pending statements, reads not counted. A write that cannot be one item of TransactWriteItems
 // (a multi-row INSERT, UPDATE or DELETE without the full primary key) and
 // DDL are refused. As in PostgreSQL, a statement that fails inside the
 // transaction (refused, or any other error) fails the transaction: every
@@ -212,6 +214,101 @@ func (s *Session) collect(plan *planner.Plan, params []types.AttributeValue, lab
 	s.notify(plan.Warnings...)
 	tx.actions = append(tx.actions, a)
 	return &executor.Result{Tag: a.Tag}, nil
+}
+
+// consistentReads returns plan with every Read of a table or of a local
+// secondary index made strongly consistent, as a transaction's reads are.
+// It is applied when the plan runs, not when it is made, because a
+// prepared statement may be planned outside the transaction that executes
+// it. Nodes are copied where they change: a prepared plan is shared by
+// every execution. Reads of a global index (which DynamoDB cannot read
+// consistently) and plans without reads come back as they are.
+func (s *Session) consistentReads(ctx context.Context, plan *planner.Plan) *planner.Plan {
+	root, changed := s.consistentNode(ctx, plan.Root)
+	if !changed {
+		return plan
+	}
+	p := *plan
+	p.Root = root
+	return &p
+}
+
+// consistentNode is consistentReads for one node and its inputs; changed
+// reports whether it returns a copy.
+func (s *Session) consistentNode(ctx context.Context, n planner.Node) (planner.Node, bool) {
+	switch x := n.(type) {
+	case *planner.Read:
+		if x.ConsistentRead || !s.canReadConsistently(ctx, x) {
+			return x, false
+		}
+		c := *x
+		c.ConsistentRead = true
+		return &c, true
+	case *planner.Explain:
+		p := s.consistentReads(ctx, x.Plan)
+		if p == x.Plan {
+			return x, false
+		}
+		c := *x
+		c.Plan = p
+		return &c, true
+	}
+	in := planner.Input(n)
+	if in == nil {
+		return n, false
+	}
+	newIn, changed := s.consistentNode(ctx, in)
+	if !changed {
+		return n, false
+	}
+	switch x := n.(type) {
+	case *planner.Filter:
+		c := *x
+		c.Input = newIn
+		return &c, true
+	case *planner.Project:
+		c := *x
+		c.Input = newIn
+		return &c, true
+	case *planner.Sort:
+		c := *x
+		c.Input = newIn
+		return &c, true
+	case *planner.Limit:
+		c := *x
+		c.Input = newIn
+		return &c, true
+	case *planner.Distinct:
+		c := *x
+		c.Input = newIn
+		return &c, true
+	case *planner.Aggregate:
+		c := *x
+		c.Input = newIn
+		return &c, true
+	case *planner.CopyTo:
+		c := *x
+		c.Input = newIn
+		return &c, true
+	}
+	// A node this does not know how to copy keeps the reads it was
+	// planned with.
+	return n, false
+}
+
+// canReadConsistently reports whether DynamoDB accepts ConsistentRead for
+// r: on the table and its local indexes, not on a global index.
+func (s *Session) canReadConsistently(ctx context.Context, r *planner.Read) bool {
+	if r.Index == "" {
+		return true
+	}
+	t, err := s.cat.Table(ctx, r.Table)
+	if err != nil {
+		// The statement reads the table next and reports the error.
+		return false
+	}
+	ix := t.Index(r.Index)
+	return ix != nil && ix.Kind == catalog.LSI
 }
 
 // atPos positions err at pos when it is a sqlerr without a position.

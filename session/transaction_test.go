@@ -192,3 +192,42 @@ func TestTransactionRefusals(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestPreparedReadInTransaction checks a statement planned before BEGIN:
+// executed inside the transaction it reads consistently, and the plan,
+// which a front end keeps for later executions, is left as it was.
+func TestPreparedReadInTransaction(t *testing.T) {
+	f := &readFake{fakeDynamo: newFake()}
+	s := New(f, Config{})
+	ctx := context.Background()
+	stmt, err := parser.ParseOne("SELECT n FROM t WHERE pk = $1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := s.Plan(ctx, stmt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exec := func() {
+		t.Helper()
+		res, err := s.Execute(ctx, plan, []types.AttributeValue{&types.AttributeValueMemberS{Value: "a"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rows, err := readRows(res); err != nil || !reflect.DeepEqual(rows, []string{"42"}) {
+			t.Errorf("rows %q %v", rows, err)
+		}
+	}
+	exec()
+	if _, _, err := runSQL(t, s, "BEGIN"); err != nil {
+		t.Fatal(err)
+	}
+	exec()
+	if _, _, err := runSQL(t, s, "COMMIT"); err != nil {
+		t.Fatal(err)
+	}
+	exec()
+	if want := []string{"GetItem=false", "GetItem=true", "GetItem=false"}; !reflect.DeepEqual(f.consistent, want) {
+		t.Errorf("reads %q, want %q", f.consistent, want)
+	}
+}

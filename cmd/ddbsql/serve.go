@@ -103,7 +103,11 @@ func runServe(ctx context.Context, args []string) error {
 	}
 	scfg := session.Config{Planner: planner.Options{ScanPolicy: policy}, ReadOnly: *readOnly}
 	cfg.API = client
-	cfg.NewSession = func() *session.Session { return session.New(client, scfg) }
+	cfg.NewSession = func(user, database string) *session.Session {
+		sc := scfg
+		sc.User, sc.Database = user, database
+		return session.New(client, sc)
+	}
 	srv, err := pgwire.NewServer(cfg)
 	if err != nil {
 		return &exitError{code: exitUsage, err: err}

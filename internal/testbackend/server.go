@@ -73,14 +73,15 @@ func dynaliteCommand(root string, port int) ([]string, *unavailable) {
 }
 
 // engineCommand runs `ddbsql local` on 127.0.0.1 with its data in the
-// server's working directory. The binary is $DDBSQL_BIN (the test command
+// server's working directory, without fsync (test data is thrown away, as
+// DynamoDB Local's -inMemory and dynalite's are). The binary is $DDBSQL_BIN (the test command
 // builds it once), else one this process builds from the repository.
 func engineCommand(root string, port int) ([]string, *unavailable) {
 	bin, err := ddbsqlBinary(root)
 	if err != nil {
 		return nil, &unavailable{broken: true, reason: fmt.Sprintf("%s not started: %v", Engine, err)}
 	}
-	return []string{bin, "local", "--listen", "127.0.0.1:" + strconv.Itoa(port), "--data-dir", "data"}, nil
+	return []string{bin, "local", "--listen", "127.0.0.1:" + strconv.Itoa(port), "--data-dir", "data", "--no-sync"}, nil
 }
 
 // envBinary names a prebuilt ddbsql binary for the engine backend.

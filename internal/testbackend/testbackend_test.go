@@ -324,7 +324,7 @@ func TestEngineCommand(t *testing.T) {
 	if problem != nil {
 		t.Fatal(problem.reason)
 	}
-	want := []string{"/opt/ddbsql", "local", "--listen", "127.0.0.1:4242", "--data-dir", "data"}
+	want := []string{"/opt/ddbsql", "local", "--listen", "127.0.0.1:4242", "--data-dir", "data", "--no-sync"}
 	if !slices.Equal(args, want) {
 		t.Errorf("engine command = %q, want %q", args, want)
 	}

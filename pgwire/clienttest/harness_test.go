@@ -77,10 +77,12 @@ func startServer(t *testing.T, b testbackend.Backend) *server {
 	}
 
 	srv, err := pgwire.NewServer(pgwire.Config{
-		NewSession: newSession,
-		API:        client,
-		Users:      testUsers(t),
-		Auth:       pgwire.AuthSCRAM,
+		NewSession: func(user, database string) *session.Session {
+			return session.New(client, session.Config{Planner: planner.Options{ScanPolicy: planner.ScanAllow}, User: user, Database: database})
+		},
+		API:   client,
+		Users: testUsers(t),
+		Auth:  pgwire.AuthSCRAM,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -367,6 +369,25 @@ func sampleStrings(t *testing.T, table, key, attr string) map[string]string {
 	for _, it := range items {
 		k, ok1 := it[key].(*types.AttributeValueMemberS)
 		v, ok2 := it[attr].(*types.AttributeValueMemberS)
+		if ok1 && ok2 {
+			m[k.Value] = v.Value
+		}
+	}
+	return m
+}
+
+// sampleBinary maps the key attribute of a sample table's items to a
+// binary attribute.
+func sampleBinary(t *testing.T, table, key, attr string) map[string][]byte {
+	t.Helper()
+	items, err := sample.Items(table)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := make(map[string][]byte, len(items))
+	for _, it := range items {
+		k, ok1 := it[key].(*types.AttributeValueMemberS)
+		v, ok2 := it[attr].(*types.AttributeValueMemberB)
 		if ok1 && ok2 {
 			m[k.Value] = v.Value
 		}
