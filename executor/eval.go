@@ -1,6 +1,7 @@
 package executor
 
 import (
+	"context"
 	"strings"
 	"sync"
 	"time"
@@ -19,6 +20,9 @@ import (
 // parameter values and the statistics EXPLAIN ANALYZE and progress reports
 // read.
 type env struct {
+	// ctx is the statement's context, for functions that wait (pg_sleep);
+	// nil while a transaction's statements are prepared.
+	ctx    context.Context
 	params []types.AttributeValue
 	stats  *stats
 	// session answers current_setting, current_user and the like (nil:

@@ -1,6 +1,7 @@
 package executor
 
 import (
+	"context"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/ddbsql/ddbsql/parser"
 	"github.com/ddbsql/ddbsql/sqlerr"
+	"github.com/ddbsql/ddbsql/value"
 )
 
 // SessionInfo is what the functions that report on the session read and
@@ -89,6 +91,8 @@ func (env *env) sessionCall(x *parser.FuncCall, row Item) (v types.AttributeValu
 		return str(formatTime(time.Now(), "timestamptz", nil, env.location())), true, noArgs()
 	case "current_date":
 		return str(env.started().In(env.location()).Format("2006-01-02")), true, noArgs()
+	case "pg_sleep":
+		return env.sleep(x, row)
 	case "current_setting", "set_config":
 	default:
 		return nil, false, nil
@@ -223,3 +227,40 @@ func (noSession) SetConfig(name, _ string, _ bool) (string, error) {
 func (noSession) User() string      { return "" }
 func (noSession) Database() string  { return DefaultDatabase }
 func (noSession) BackendPID() int32 { return 0 }
+
+// sleep is pg_sleep(seconds): it waits, returns NULL, and ends early with
+// 57014 when the statement is cancelled or times out — the honest slow
+// statement that drivers' cancel and timeout tests use.
+func (env *env) sleep(x *parser.FuncCall, row Item) (types.AttributeValue, bool, error) {
+	if len(x.Args) != 1 || x.Star || x.Distinct {
+		return nil, true, exprError(x.Pos, sqlerr.UndefinedFunction, "function pg_sleep takes one argument, the seconds to sleep")
+	}
+	v, err := env.eval(x.Args[0], row)
+	if err != nil {
+		return nil, true, err
+	}
+	n, ok := v.(*types.AttributeValueMemberN)
+	if !ok {
+		return nil, true, exprError(x.Pos, sqlerr.DatatypeMismatch, "pg_sleep needs a number of seconds, not %s", value.TypeName(v))
+	}
+	secs, err := strconv.ParseFloat(n.Value, 64)
+	if err != nil || secs < 0 || secs > maxSleep.Seconds() {
+		return nil, true, exprError(x.Pos, sqlerr.InvalidParameter, "pg_sleep: %s seconds is out of range (0 to %g)", n.Value, maxSleep.Seconds())
+	}
+	ctx := env.ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	t := time.NewTimer(time.Duration(secs * float64(time.Second)))
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nullValue, true, nil
+	case <-ctx.Done():
+		return nil, true, mapError(ctx.Err())
+	}
+}
+
+// maxSleep bounds pg_sleep, so that a typo cannot hold a connection for
+// days.
+const maxSleep = time.Hour

@@ -134,6 +134,7 @@ func (e *Executor) Run(ctx context.Context, p *planner.Plan, params []types.Attr
 			"statement has %d parameters but %d values were given", p.NumParams, len(params))
 	}
 	env := e.newEnv(params)
+	env.ctx = ctx
 	res, err := e.run(ctx, env, p)
 	if res != nil {
 		res.stats = env.stats

@@ -15,7 +15,7 @@ const pgjdbcJar = "/usr/share/java/postgresql.jar"
 // login; PreparedStatements with setString, setInt and setBigDecimal run
 // ten times each, past prepareThreshold (named server-side statements,
 // binary results); ResultSetMetaData; SQLSTATEs of errors; writes read
-// back; setQueryTimeout cancelling a slow scan (CancelRequest → 57014);
+// back; setQueryTimeout cancelling pg_sleep (CancelRequest → 57014);
 // setFetchSize(2) with autocommit off (a portal read two rows at a time).
 func TestJDBC(t *testing.T) {
 	javac := requireTool(t, "javac", "apt-get install openjdk-17-jdk-headless")

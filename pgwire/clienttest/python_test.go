@@ -46,7 +46,7 @@ func TestPsycopg2(t *testing.T) {
 // TestPsycopg3 runs testdata/psycopg3_client.py: parameters bound on the
 // server (extended protocol, text with OID 0, small ints as binary int2),
 // the statement prepared after five executions, Python types, error
-// classes, conn.cancel() from a thread during a slow scan (QueryCanceled),
+// classes, conn.cancel() from a thread during pg_sleep (QueryCanceled),
 // and the transaction psycopg opens outside autocommit.
 func TestPsycopg3(t *testing.T) {
 	python := requirePythonModule(t, "psycopg", "python3-psycopg")

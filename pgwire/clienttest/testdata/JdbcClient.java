@@ -208,17 +208,13 @@ public final class JdbcClient {
     /** setQueryTimeout sends a CancelRequest on a second connection. */
     private static void cancel(Connection c) throws SQLException {
         try (Statement st = c.createStatement()) {
-            st.execute("SET page_size = 1");
-            st.execute("SET segments = 1");
             st.setQueryTimeout(1);
-            try (ResultSet rs = st.executeQuery(
-                    "SELECT deviceId FROM IoTSensorData ORDER BY battery LIMIT 1")) {
+            try (ResultSet rs = st.executeQuery("SELECT pg_sleep(60)")) {
                 emit("cancel", "sqlstate", null);
             } catch (SQLException e) {
                 emit("cancel", "sqlstate", e.getSQLState());
             }
             st.setQueryTimeout(0);
-            st.execute("SET page_size = 0");
             try (ResultSet rs = st.executeQuery("SELECT name FROM Users WHERE userId = 'u001'")) {
                 rs.next();
                 emit("afterCancel", "name", rs.getString(1));

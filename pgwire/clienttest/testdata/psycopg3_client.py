@@ -114,8 +114,6 @@ def autocommit_checks(conn, scratch):
 def cancel(conn):
     """A statement cancelled from another thread fails with QueryCanceled."""
     with conn.cursor() as cur:
-        cur.execute("SET page_size = 1")
-        cur.execute("SET segments = 1")
 
         def cancel_later():
             time.sleep(0.5)
@@ -124,13 +122,12 @@ def cancel(conn):
         t = threading.Thread(target=cancel_later)
         t.start()
         try:
-            cur.execute("SELECT deviceId FROM IoTSensorData ORDER BY battery LIMIT 1")
+            cur.execute("SELECT pg_sleep(60)")
             emit("cancel", sqlstate=None)
         except psycopg.errors.QueryCanceled as e:
             emit("cancel", sqlstate=e.sqlstate)
         finally:
             t.join()
-        cur.execute("SET page_size = 0")
         cur.execute("SELECT name FROM Users WHERE userId = %s", ("u003",))
         emit("afterCancel", name=cur.fetchone()[0])
 
