@@ -36,18 +36,7 @@ func freshUserEnv(t *testing.T) (env []string, home string) {
 
 func runEnv(t *testing.T, env []string, args ...string) result {
 	t.Helper()
-	cmd := exec.Command(ddbsql(t), args...)
-	cmd.Env = env
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return result{out.String(), errb.String(), code}
+	return runWith(t, env, "", args...)
 }
 
 // TestEmbeddedEngineByDefault is a new user's first commands: no AWS

@@ -49,13 +49,20 @@ type result struct {
 
 func runCmd(t *testing.T, stdin string, args ...string) result {
 	t.Helper()
-	cmd := exec.Command(ddbsql(t), args...)
-	cmd.Stdin = strings.NewReader(stdin)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
 	// A command given no endpoint uses the embedded engine in the default
 	// data directory: keep it out of the user's home.
-	cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test", "XDG_DATA_HOME="+t.TempDir())
+	env := append(os.Environ(), "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test", "XDG_DATA_HOME="+t.TempDir())
+	return runWith(t, env, stdin, args...)
+}
+
+// runWith runs the command with exactly env as its environment.
+func runWith(t *testing.T, env []string, stdin string, args ...string) result {
+	t.Helper()
+	cmd := exec.Command(ddbsql(t), args...)
+	cmd.Stdin = strings.NewReader(stdin)
+	cmd.Env = env
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
 	code := 0
 	if ee, ok := err.(*exec.ExitError); ok {
