@@ -3,6 +3,8 @@ package enginetest
 import (
 	"context"
 	"fmt"
+	"os"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -15,14 +17,30 @@ import (
 	"github.com/ddbsql/ddbsql/session"
 )
 
-// benchItems is the size of the tables the write benchmarks copy.
-const benchItems = 5000
+// benchItemsEnv sets the size of the tables the write benchmarks copy
+// (default 5000), e.g. DDBSQL_BENCH_WRITE_ITEMS=100000.
+const benchItemsEnv = "DDBSQL_BENCH_WRITE_ITEMS"
 
-// BenchmarkWrites compares, on each backend, copying benchItems items with
-// one UPSERT ... SELECT (BatchWriteItem, concurrent) against a loop of one
-// PutItem per row, and measures a set-based UPDATE over a parallel scan.
+func writeBenchItems(b *testing.B) int {
+	v := os.Getenv(benchItemsEnv)
+	if v == "" {
+		return 5000
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n <= 0 {
+		b.Fatalf("%s=%q: want a number of items", benchItemsEnv, v)
+	}
+	return n
+}
+
+// BenchmarkWrites compares, on each backend, copying the items of a table
+// with one UPSERT ... SELECT (BatchWriteItem, concurrent) and one INSERT ...
+// SELECT (conditional PutItems, concurrent) against a loop of one PutItem
+// per row, and measures a set-based UPDATE over a parallel scan.
 // Run: go test ./enginetest -run '^$' -bench Writes -benchtime 1x
+// (with DDBSQL_BENCH_WRITE_ITEMS=100000 for the large figures).
 func BenchmarkWrites(b *testing.B) {
+	benchItems := writeBenchItems(b)
 	for _, be := range testbackend.All(b) {
 		b.Run(be.Name, func(b *testing.B) {
 			ctx := context.Background()
@@ -42,12 +60,20 @@ func BenchmarkWrites(b *testing.B) {
 			for i := 0; i < len(rows); i += 500 {
 				mustExec(b, sess, `UPSERT INTO "`+src+`" (pk, sk, v, n) VALUES `+strings.Join(rows[i:min(i+500, len(rows))], ", "))
 			}
+			round := 0
 			for b.Loop() {
 				b.StopTimer()
 				items := scanAll(b, client, src)
+				round++
+				ins := fmt.Sprintf("%s_%d", testbackend.TableName(b, "wb_ins"), round)
+				mustExec(b, sess, `CREATE TABLE "`+ins+`" (pk TEXT, sk NUMERIC, PRIMARY KEY (pk, sk))`)
 				b.StartTimer()
 
 				start := b.Elapsed()
+				mustExec(b, sess, `INSERT INTO "`+ins+`" SELECT * FROM "`+src+`"`)
+				insert := b.Elapsed() - start
+
+				start = b.Elapsed()
 				mustExec(b, sess, `UPSERT INTO "`+dst+`" SELECT * FROM "`+src+`"`)
 				batch := b.Elapsed() - start
 
@@ -64,6 +90,8 @@ func BenchmarkWrites(b *testing.B) {
 				update := b.Elapsed() - start
 
 				b.ReportMetric(float64(benchItems)/batch.Seconds(), "upsert-select-items/s")
+				b.ReportMetric(float64(benchItems)/insert.Seconds(), "insert-select-items/s")
+				b.ReportMetric(perRow.Seconds()/insert.Seconds(), "insert-speedup")
 				b.ReportMetric(float64(benchItems)/perRow.Seconds(), "putitem-loop-items/s")
 				b.ReportMetric(perRow.Seconds()/batch.Seconds(), "speedup")
 				b.ReportMetric(float64(benchItems)/update.Seconds(), "update-where-items/s")

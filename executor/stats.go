@@ -1,7 +1,10 @@
 package executor
 
 import (
+	"fmt"
 	"math"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -23,6 +26,9 @@ type stats struct {
 	reads map[*planner.Read]*readStats
 	// other counts the calls made outside Read nodes (writes).
 	other readStats
+	// writes counts the items of a multi-item write (nil for other
+	// statements).
+	writes *writeStats
 
 	onProgress   func(Progress)
 	lastProgress atomic.Int64 // UnixNano of the last report
@@ -161,6 +167,9 @@ func (s *stats) totals() Progress {
 	}
 	s.mu.Unlock()
 	add(&s.other)
+	if s.writes != nil {
+		p.Message = s.writes.message(p.Capacity)
+	}
 	return p
 }
 
@@ -180,4 +189,70 @@ func (s *stats) progress() {
 	}
 	defer s.reporting.Unlock()
 	s.onProgress(s.totals())
+}
+
+// writeStats counts the items of a multi-item write (multi-row INSERT and
+// UPSERT, INSERT ... SELECT, set-based UPDATE and DELETE) for the progress
+// line, the error of a statement cut short and the result.
+type writeStats struct {
+	// verb is what the statement does to an item: written, updated or
+	// deleted; setBased is true for UPDATE and DELETE, which report the
+	// items matched and skipped.
+	verb     string
+	setBased bool
+	start    time.Time
+	// matched counts the items handed to a write, written those written,
+	// skipped those whose conditional write failed.
+	matched, written, skipped atomic.Int64
+	// budget paces the writes (nil: no write_capacity limit).
+	budget *capacityBudget
+}
+
+// startWrite begins counting the items of a write; it is called before the
+// statement's workers start.
+func (s *stats) startWrite(verb string, setBased bool, onProgress func(Progress)) *writeStats {
+	if s.onProgress == nil {
+		s.onProgress = onProgress
+	}
+	s.writes = &writeStats{verb: verb, setBased: setBased, start: time.Now()}
+	return s.writes
+}
+
+// message is the progress line of a write: 12,345 items matched,
+// 12,340 updated, 5 skipped, 1,234 items/s, 45.0 capacity units, 10.0s.
+func (w *writeStats) message(capacity float64) string {
+	elapsed := time.Since(w.start).Seconds()
+	done := w.written.Load() + w.skipped.Load()
+	rate := 0.0
+	if elapsed > 0 {
+		rate = float64(done) / elapsed
+	}
+	var b strings.Builder
+	if w.setBased {
+		fmt.Fprintf(&b, "%s items matched, %s %s, %s skipped", groupDigits(w.matched.Load()), groupDigits(w.written.Load()), w.verb, groupDigits(w.skipped.Load()))
+	} else {
+		fmt.Fprintf(&b, "%s items %s", groupDigits(w.written.Load()), w.verb)
+	}
+	fmt.Fprintf(&b, ", %s items/s, %.1f capacity units, %.1fs", groupDigits(int64(rate)), capacity, elapsed)
+	return b.String()
+}
+
+// groupDigits writes n with a comma every three digits: 12,345.
+func groupDigits(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	if neg {
+		s = s[1:]
+	}
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/ddbsql/ddbsql/planner"
 	"github.com/ddbsql/ddbsql/sqlerr"
+	"github.com/ddbsql/ddbsql/value"
 )
 
 // Statements that write several items — multi-row INSERT and UPSERT,
@@ -87,14 +88,28 @@ func runPool[T any](ctx context.Context, workers int, next func() (T, error), wo
 }
 
 // writeProgress adds how far a failed multi-item write got to its error.
-func writeProgress(ctx context.Context, err error, table, verb string, written int64) error {
+// A cancelled statement (57014) says so in its detail: how many items were
+// written and skipped, and that the items it had not reached are as they
+// were.
+func writeProgress(ctx context.Context, err error, table string, ws *writeStats) error {
 	e := sqlerr.As(readError(ctx, err, table))
-	what := fmt.Sprintf("%d items were %s before the statement stopped", written, verb)
-	if written == 1 {
-		what = fmt.Sprintf("1 item was %s before the statement stopped", verb)
+	verb, written, skipped := ws.verb, ws.written.Load(), ws.skipped.Load()
+	var what string
+	if e.Code == sqlerr.QueryCanceled {
+		what = fmt.Sprintf("canceled after %s items %s", groupDigits(written), verb)
+		if ws.setBased {
+			what += fmt.Sprintf(", %s skipped; the rest of the table is unchanged", groupDigits(skipped))
+		} else {
+			what += "; the rows after them were not written"
+		}
+	} else {
+		what = fmt.Sprintf("%d items were %s before the statement stopped", written, verb)
+		if written == 1 {
+			what = fmt.Sprintf("1 item was %s before the statement stopped", verb)
+		}
+		what += "; they stay " + verb + " (DynamoDB writes each item on its own)"
 	}
-	what += "; they stay " + verb + " (DynamoDB writes each item on its own)"
-	if e.Detail != "" {
+	if e.Detail != "" && e.Code != sqlerr.QueryCanceled {
 		what = e.Detail + "; " + what
 	}
 	c := *e
@@ -104,13 +119,16 @@ func writeProgress(ctx context.Context, err error, table, verb string, written i
 
 // putItems runs a multi-row INSERT or UPSERT, or INSERT ... SELECT.
 func (e *Executor) putItems(ctx context.Context, env *env, n *planner.PutItems) (*Result, error) {
+	ws := env.stats.startWrite("written", false, e.opts.OnProgress)
+	ws.budget = env.writeBudget()
 	var src RowIter
+	var tr *positionTracker
 	if n.Input != nil {
-		rows, err := e.open(ctx, env, n.Input)
+		rows, t, err := e.openWriteInput(ctx, env, n.Input)
 		if err != nil {
 			return nil, err
 		}
-		src = rows
+		src, tr = rows, t
 	} else {
 		items := make([]Item, len(n.Items))
 		seen := make(map[string]bool, len(items))
@@ -143,17 +161,26 @@ func (e *Executor) putItems(ctx context.Context, env *env, n *planner.PutItems) 
 		src = rowsOf(items...)
 	}
 	defer src.Close()
-	var written atomic.Int64
+	_, before, _, resuming := resumedCounts(ctx)
+	resuming = resuming && tr != nil
+	if resuming {
+		ws.written.Store(before)
+	}
 	var err error
 	if n.Upsert {
-		err = e.batchPutAll(ctx, env, n, src, &written)
+		err = e.batchPutAll(ctx, env, n, src, tr, ws)
 	} else {
-		err = e.putEach(ctx, env, n, src, &written)
+		err = e.putEach(ctx, env, n, src, tr, ws, resuming)
 	}
 	if err != nil {
-		return nil, writeProgress(ctx, err, n.Table, "written", written.Load())
+		return nil, writeProgress(ctx, err, n.Table, ws)
 	}
-	return &Result{Tag: "INSERT 0 " + strconv.FormatInt(written.Load(), 10), RowsAffected: written.Load()}, nil
+	written := ws.written.Load()
+	res := &Result{Tag: "INSERT 0 " + strconv.FormatInt(written, 10), RowsAffected: written}
+	if resuming {
+		res.Notices = append(res.Notices, resumeNotice(before, "written"))
+	}
+	return res, nil
 }
 
 // itemKeyHash returns the canonical encoding of item's key, or an error
@@ -171,45 +198,103 @@ func itemKeyHash(n *planner.PutItems, item Item) (string, error) {
 	return keyHash(key), nil
 }
 
+// claimedItem is an item handed to a write, with the page of the
+// positioned read it came from (nil when the write reports no checkpoints).
+type claimedItem struct {
+	item Item
+	page *pageTrack
+}
+
 // putEach runs INSERT of several items: one PutItem each, guarded by
 // attribute_not_exists on the key, since BatchWriteItem takes no
-// conditions.
-func (e *Executor) putEach(ctx context.Context, env *env, n *planner.PutItems, src RowIter, written *atomic.Int64) error {
+// conditions. When the statement resumes from a checkpoint, an item that
+// exists already and equals the one inserted was written by the
+// interrupted run, and counts as written.
+func (e *Executor) putEach(ctx context.Context, env *env, n *planner.PutItems, src RowIter, tr *positionTracker, ws *writeStats, resuming bool) error {
 	single := &planner.PutItem{Table: n.Table, KeyAttrs: n.KeyAttrs}
-	next := func() (Item, error) {
+	next := func() (claimedItem, error) {
 		it, err := src.Next()
 		if err != nil {
-			return nil, err
+			return claimedItem{}, err
 		}
+		page := tr.claim()
 		if _, err := itemKeyHash(n, it); err != nil {
-			return nil, err
+			return claimedItem{}, err
 		}
-		return it, nil
+		ws.matched.Add(1)
+		return claimedItem{item: it, page: page}, nil
 	}
-	return runPool(ctx, e.opts.Concurrency, next, func(ctx context.Context, it Item) error {
-		if _, err := e.sendPut(ctx, env, single, it); err != nil {
+	return runPool(ctx, e.opts.Concurrency, next, func(ctx context.Context, c claimedItem) error {
+		if err := ws.budget.reserve(ctx, 1); err != nil {
 			return err
 		}
-		written.Add(1)
+		env.recordCall()
+		out, err := e.api.PutItem(ctx, putInput(single, c.item))
+		switch {
+		case err == nil:
+			env.recordCapacity(out.ConsumedCapacity)
+			ws.budget.settle(1, capacityOf(out.ConsumedCapacity))
+		case isErrorCode(err, "ConditionalCheckFailedException"):
+			ws.budget.settle(1, 1)
+			if !resuming {
+				return duplicateKey(single, c.item, err)
+			}
+			same, gerr := e.sameItemStored(ctx, env, n, c.item)
+			if gerr != nil {
+				return gerr
+			}
+			if !same {
+				return duplicateKey(single, c.item, err)
+			}
+		default:
+			return mapTableError(err, n.Table)
+		}
+		ws.written.Add(1)
+		tr.finish(c.page, 1, 0)
+		env.stats.progress()
 		return nil
 	})
 }
 
+// sameItemStored reports whether the table holds an item equal to item
+// (every attribute, numbers by value), read with a strongly consistent
+// GetItem.
+func (e *Executor) sameItemStored(ctx context.Context, env *env, n *planner.PutItems, item Item) (bool, error) {
+	key := make(Item, len(n.KeyAttrs))
+	for _, a := range n.KeyAttrs {
+		key[a] = item[a]
+	}
+	env.recordCall()
+	out, err := e.api.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName:              aws.String(n.Table),
+		Key:                    key,
+		ConsistentRead:         aws.Bool(true),
+		ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal,
+	})
+	if err != nil {
+		return false, mapTableError(err, n.Table)
+	}
+	env.recordCapacity(out.ConsumedCapacity)
+	return out.Item != nil && value.Equal(&types.AttributeValueMemberM{Value: out.Item}, &types.AttributeValueMemberM{Value: item}), nil
+}
+
 // batchPutAll runs UPSERT of several items through BatchWriteItem.
-func (e *Executor) batchPutAll(ctx context.Context, env *env, n *planner.PutItems, src RowIter, written *atomic.Int64) error {
+func (e *Executor) batchPutAll(ctx context.Context, env *env, n *planner.PutItems, src RowIter, tr *positionTracker, ws *writeStats) error {
 	// An error of the source is returned after the batch read before it
 	// has been sent, so that every item before a bad one is written, as
 	// when INSERT writes them one by one.
 	var pending error
-	next := func() ([]Item, error) {
+	next := func() ([]claimedItem, error) {
 		if pending != nil {
 			return nil, pending
 		}
-		var batch []Item
+		var batch []claimedItem
 		at := map[string]int{}
 		for len(batch) < batchWriteLimit {
 			it, err := src.Next()
+			var page *pageTrack
 			if err == nil {
+				page = tr.claim()
 				_, err = itemKeyHash(n, it)
 			}
 			if err == io.EOF {
@@ -222,40 +307,52 @@ func (e *Executor) batchPutAll(ctx context.Context, env *env, n *planner.PutItem
 				pending = err
 				break
 			}
+			ws.matched.Add(1)
 			h, _ := itemKeyHash(n, it)
 			// DynamoDB refuses a batch naming one key twice; the later row
 			// wins, as it would written one after the other.
 			if i, ok := at[h]; ok {
-				batch[i] = it
-				written.Add(1)
+				tr.finish(batch[i].page, 1, 0)
+				batch[i] = claimedItem{item: it, page: page}
+				ws.written.Add(1)
 				continue
 			}
 			at[h] = len(batch)
-			batch = append(batch, it)
+			batch = append(batch, claimedItem{item: it, page: page})
 		}
 		if len(batch) == 0 {
 			return nil, io.EOF
 		}
 		return batch, nil
 	}
-	return runPool(ctx, e.opts.Concurrency, next, func(ctx context.Context, batch []Item) error {
+	return runPool(ctx, e.opts.Concurrency, next, func(ctx context.Context, batch []claimedItem) error {
 		reqs := make([]types.WriteRequest, len(batch))
-		for i, it := range batch {
-			reqs[i] = types.WriteRequest{PutRequest: &types.PutRequest{Item: it}}
+		for i, c := range batch {
+			reqs[i] = types.WriteRequest{PutRequest: &types.PutRequest{Item: c.item}}
 		}
-		return e.batchWrite(ctx, env, n.Table, reqs, written)
+		if err := e.batchWrite(ctx, env, n.Table, reqs, ws); err != nil {
+			return err
+		}
+		for _, c := range batch {
+			tr.finish(c.page, 1, 0)
+		}
+		return nil
 	})
 }
 
 // batchWrite sends reqs with BatchWriteItem, retrying the items DynamoDB
 // leaves unprocessed, after an exponential backoff with jitter, until every
 // one is written. Throttled calls are retried by the SDK's retryer.
-func (e *Executor) batchWrite(ctx context.Context, env *env, table string, reqs []types.WriteRequest, written *atomic.Int64) error {
+func (e *Executor) batchWrite(ctx context.Context, env *env, table string, reqs []types.WriteRequest, ws *writeStats) error {
 	for retry := 0; len(reqs) > 0; {
 		if retry > 0 {
 			if err := sleep(ctx, batchBackoff.delay(retry)); err != nil {
 				return err
 			}
+		}
+		reserved := float64(len(reqs))
+		if err := ws.budget.reserve(ctx, reserved); err != nil {
+			return err
 		}
 		env.recordCall()
 		out, err := e.api.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{
@@ -265,11 +362,15 @@ func (e *Executor) batchWrite(ctx context.Context, env *env, table string, reqs 
 		if err != nil {
 			return mapTableError(err, table)
 		}
+		var consumed float64
 		for i := range out.ConsumedCapacity {
 			env.recordCapacity(&out.ConsumedCapacity[i])
+			consumed += capacityOf(&out.ConsumedCapacity[i])
 		}
+		ws.budget.settle(reserved, consumed)
 		left := out.UnprocessedItems[table]
-		written.Add(int64(len(reqs) - len(left)))
+		ws.written.Add(int64(len(reqs) - len(left)))
+		env.stats.progress()
 		switch {
 		case len(left) == 0:
 		case len(left) < len(reqs):
@@ -305,36 +406,49 @@ func (e *Executor) writeEach(ctx context.Context, env *env, n *planner.WriteEach
 	if len(names) == 0 {
 		names = nil
 	}
-	rows, err := e.open(ctx, env, n.Input)
+	ws := env.stats.startWrite(verb, true, e.opts.OnProgress)
+	ws.budget = env.writeBudget()
+	rows, tr, err := e.openWriteInput(ctx, env, n.Input)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var matched, modified, skipped atomic.Int64
-	next := func() (Item, error) {
+	matchedBefore, writtenBefore, skippedBefore, resuming := resumedCounts(ctx)
+	resuming = resuming && tr != nil
+	if resuming {
+		ws.matched.Store(matchedBefore)
+		ws.written.Store(writtenBefore)
+		ws.skipped.Store(skippedBefore)
+	}
+	next := func() (claimedItem, error) {
 		it, err := rows.Next()
 		if err != nil {
-			return nil, err
+			return claimedItem{}, err
 		}
+		page := tr.claim()
 		key := make(Item, len(n.KeyAttrs))
 		for _, a := range n.KeyAttrs {
 			v, ok := it[a]
 			if !ok {
-				return nil, sqlerr.New(sqlerr.Internal, "executor: the read of %q yielded an item without its key attribute %q", table, a)
+				return claimedItem{}, sqlerr.New(sqlerr.Internal, "executor: the read of %q yielded an item without its key attribute %q", table, a)
 			}
 			key[a] = v
 		}
-		matched.Add(1)
-		return key, nil
+		ws.matched.Add(1)
+		return claimedItem{item: key, page: page}, nil
 	}
-	err = runPool(ctx, e.opts.Concurrency, next, func(ctx context.Context, key Item) error {
+	err = runPool(ctx, e.opts.Concurrency, next, func(ctx context.Context, c claimedItem) error {
+		if err := ws.budget.reserve(ctx, 1); err != nil {
+			return err
+		}
 		var err error
+		var consumed float64
 		env.recordCall()
 		if n.Update != nil {
 			var out *dynamodb.UpdateItemOutput
 			out, err = e.api.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 				TableName:                 aws.String(table),
-				Key:                       key,
+				Key:                       c.item,
 				UpdateExpression:          optString(n.Update.Update),
 				ConditionExpression:       optString(n.Update.Condition),
 				ExpressionAttributeNames:  names,
@@ -343,12 +457,13 @@ func (e *Executor) writeEach(ctx context.Context, env *env, n *planner.WriteEach
 			})
 			if err == nil {
 				env.recordCapacity(out.ConsumedCapacity)
+				consumed = capacityOf(out.ConsumedCapacity)
 			}
 		} else {
 			var out *dynamodb.DeleteItemOutput
 			out, err = e.api.DeleteItem(ctx, &dynamodb.DeleteItemInput{
 				TableName:                 aws.String(table),
-				Key:                       key,
+				Key:                       c.item,
 				ConditionExpression:       optString(n.Delete.Condition),
 				ExpressionAttributeNames:  names,
 				ExpressionAttributeValues: vals,
@@ -356,31 +471,42 @@ func (e *Executor) writeEach(ctx context.Context, env *env, n *planner.WriteEach
 			})
 			if err == nil {
 				env.recordCapacity(out.ConsumedCapacity)
+				consumed = capacityOf(out.ConsumedCapacity)
 			}
 		}
 		switch {
 		case err == nil:
-			modified.Add(1)
-			return nil
+			ws.budget.settle(1, consumed)
+			ws.written.Add(1)
+			tr.finish(c.page, 1, 0)
 		case isErrorCode(err, "ConditionalCheckFailedException"):
-			skipped.Add(1)
-			return nil
+			// A failed condition still consumes a write unit.
+			ws.budget.settle(1, 1)
+			ws.skipped.Add(1)
+			tr.finish(c.page, 0, 1)
+		default:
+			return mapTableError(err, table)
 		}
-		return mapTableError(err, table)
+		env.stats.progress()
+		return nil
 	})
 	if err != nil {
-		return nil, writeProgress(ctx, err, table, verb, modified.Load())
+		return nil, writeProgress(ctx, err, table, ws)
 	}
+	modified, matched, skipped := ws.written.Load(), ws.matched.Load(), ws.skipped.Load()
 	res := &Result{
-		Tag:          tag + " " + strconv.FormatInt(modified.Load(), 10),
-		RowsAffected: modified.Load(),
-		Matched:      matched.Load(),
-		Skipped:      skipped.Load(),
+		Tag:          tag + " " + strconv.FormatInt(modified, 10),
+		RowsAffected: modified,
+		Matched:      matched,
+		Skipped:      skipped,
 	}
-	if s := skipped.Load(); s > 0 {
+	if resuming {
+		res.Notices = append(res.Notices, resumeNotice(writtenBefore, verb))
+	}
+	if skipped > 0 {
 		res.Notices = append(res.Notices, fmt.Sprintf(
 			"%d of %d matching items were skipped: they changed or disappeared between the read and the write, so the WHERE clause no longer held",
-			s, matched.Load()))
+			skipped, matched))
 	}
 	return res, nil
 }

@@ -12,11 +12,20 @@
 // applying at once and expires when a run crashes.
 //
 // Progress is written after every statement, so a run that was killed or
-// failed resumes at the first statement that did not complete; that
-// statement runs again, which is why migration statements should be safe
-// to run twice (UPSERT rather than INSERT, UPDATE to fixed values). A file
-// changed after it was applied is an error (*ChecksumError); a partly
-// applied one may change only after its completed statements.
+// failed resumes at the first statement that did not complete. Within a
+// statement, a set-based write over a Query or Scan reports checkpoints
+// (executor.Checkpoint: a read position per scan segment or partition,
+// and counts), which the runner writes to the version's item every
+// CheckpointItems items or CheckpointInterval, on condition that the
+// version is still its own; the next run resumes the statement from there.
+// The items handled after the last checkpoint are written again, which is
+// why statements should be safe to repeat: UPSERT; INSERT ... SELECT
+// (resuming, an existing identical item counts as written); UPDATE to
+// fixed values, or with a WHERE the update itself falsifies (SET n = n + 1,
+// migrated = true WHERE migrated IS MISSING). A file changed after it was
+// applied is an error (*ChecksumError); a partly applied one may change
+// only after its completed statements, and a checkpoint is used only while
+// its statement is unchanged.
 //
 // Example:
 //

@@ -60,6 +60,18 @@ type Record struct {
 	AppliedAt     time.Time
 	DurationMs    int64
 	Error         string
+	// Owner is the lock owner of the run that last started the version;
+	// checkpoints are written only while it is still the owner.
+	Owner string
+	// Checkpoint is the latest checkpoint (executor.Checkpoint as JSON) of
+	// statement CheckpointStatement (1 is the first), which was running
+	// when it was taken; CheckpointChecksum is the part's prefixChecksum
+	// up to and including that statement, so that an edited statement does
+	// not resume from a checkpoint of its old text. Empty when no
+	// statement is part way through.
+	Checkpoint          string
+	CheckpointStatement int
+	CheckpointChecksum  string
 }
 
 // lockVersion is the version key of the lock item; files start at 1.
@@ -81,12 +93,21 @@ const (
 	attrOwner         = "owner"
 	attrLeaseExpires  = "lease_expires"
 	attrKind          = "kind"
+	// The checkpoint of the running statement (see Record).
+	attrCheckpoint          = "checkpoint"
+	attrCheckpointStatement = "checkpoint_statement"
+	attrCheckpointChecksum  = "checkpoint_checksum"
 )
 
 // history reads and writes the history table.
 type history struct {
 	api   API
 	table string
+	// owner is the lock owner of the run, recorded in the versions it
+	// starts; lost cancels the run when a checkpoint finds the version
+	// taken over by another run.
+	owner string
+	lost  func(error)
 }
 
 // ensure creates the history table if it does not exist, through the
@@ -146,14 +167,16 @@ func (h *history) put(ctx context.Context, r *Record) error {
 	return nil
 }
 
-// progress records that n statements of the running part completed.
+// progress records that n statements of the running part completed, and
+// drops the checkpoint of statement n, now complete.
 func (h *history) progress(ctx context.Context, version, n int, done string) error {
 	_, err := h.api.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName:        aws.String(h.table),
 		Key:              versionKey(version),
-		UpdateExpression: aws.String("SET #n = :n, #d = :d"),
+		UpdateExpression: aws.String("SET #n = :n, #d = :d REMOVE #cp, #cs, #cc"),
 		ExpressionAttributeNames: map[string]string{
 			"#n": attrLastStatement, "#d": attrDoneChecksum,
+			"#cp": attrCheckpoint, "#cs": attrCheckpointStatement, "#cc": attrCheckpointChecksum,
 		},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":n": num(int64(n)), ":d": str(done),
@@ -161,6 +184,35 @@ func (h *history) progress(ctx context.Context, version, n int, done string) err
 	})
 	if err != nil {
 		return fmt.Errorf("recording progress of version %d in %s: %w", version, h.table, err)
+	}
+	return nil
+}
+
+// ErrNotOwner is returned when a checkpoint cannot be recorded because
+// another run has started the version since (this run's lease expired).
+var ErrNotOwner = errors.New("another migration run took over the version: this run's lease expired")
+
+// checkpoint records the checkpoint of statement n of the running part,
+// on condition that the version is still this run's, so that a run that
+// lost its lease cannot overwrite the progress of the run that took over.
+func (h *history) checkpoint(ctx context.Context, version, n int, checksum, cp string) error {
+	_, err := h.api.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName:           aws.String(h.table),
+		Key:                 versionKey(version),
+		UpdateExpression:    aws.String("SET #cp = :cp, #cs = :cs, #cc = :cc"),
+		ConditionExpression: aws.String("#o = :me"),
+		ExpressionAttributeNames: map[string]string{
+			"#cp": attrCheckpoint, "#cs": attrCheckpointStatement, "#cc": attrCheckpointChecksum, "#o": attrOwner,
+		},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":cp": str(cp), ":cs": num(int64(n)), ":cc": str(checksum), ":me": str(h.owner),
+		},
+	})
+	if isCode(err, "ConditionalCheckFailedException") {
+		return fmt.Errorf("recording a checkpoint of version %d in %s: %w", version, h.table, ErrNotOwner)
+	}
+	if err != nil {
+		return fmt.Errorf("recording a checkpoint of version %d in %s: %w", version, h.table, err)
 	}
 	return nil
 }
@@ -204,6 +256,14 @@ func encodeRecord(r *Record) map[string]types.AttributeValue {
 	if r.Error != "" {
 		item[attrError] = str(r.Error)
 	}
+	if r.Owner != "" {
+		item[attrOwner] = str(r.Owner)
+	}
+	if r.Checkpoint != "" {
+		item[attrCheckpoint] = str(r.Checkpoint)
+		item[attrCheckpointStatement] = num(int64(r.CheckpointStatement))
+		item[attrCheckpointChecksum] = str(r.CheckpointChecksum)
+	}
 	return item
 }
 
@@ -237,6 +297,10 @@ func decodeRecord(item map[string]types.AttributeValue) *Record {
 	r.AppliedAt = getT(attrAppliedAt)
 	r.DurationMs = getN(attrDurationMs)
 	r.Error = getS(attrError)
+	r.Owner = getS(attrOwner)
+	r.Checkpoint = getS(attrCheckpoint)
+	r.CheckpointStatement = int(getN(attrCheckpointStatement))
+	r.CheckpointChecksum = getS(attrCheckpointChecksum)
 	return r
 }
 

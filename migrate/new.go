@@ -12,9 +12,16 @@ import (
 // template is the text of a new migration file.
 const template = `-- +up
 -- Statements run in order, each recorded in the history when it completes.
--- A run that is interrupted resumes at the statement that was running and
--- runs it again: make each statement safe to run twice (CREATE TABLE IF NOT
--- EXISTS, UPSERT rather than INSERT, UPDATE ... SET to fixed values).
+-- A long UPDATE, DELETE or INSERT ... SELECT also records checkpoints as
+-- it goes; a run that is interrupted resumes the statement that was
+-- running from its last checkpoint, so the items handled since that
+-- checkpoint are written again. Make each statement safe to repeat:
+--   CREATE TABLE IF NOT EXISTS, UPSERT (INSERT ... SELECT also resumes:
+--   an existing item equal to the one inserted counts as written);
+--   UPDATE ... SET to values that do not depend on the old ones, or, when
+--   they do, a WHERE that the update itself makes false, so that an item
+--   already updated is skipped:
+--     UPDATE t SET n = n + 1, migrated = true WHERE migrated IS MISSING;
 
 -- +down
 -- Statements that revert the up part, run by "ddbsql migrate down".

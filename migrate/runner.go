@@ -35,6 +35,12 @@ type Runner struct {
 	// Out receives one line per migration started and finished; nil
 	// discards them. Notices of statements go there too.
 	Out io.Writer
+	// CheckpointItems and CheckpointInterval pace the checkpoints of a
+	// running set-based write in the history: one when this many more
+	// items were handled, or this much time has passed, since the last
+	// (DefaultCheckpointItems and DefaultCheckpointInterval when zero).
+	CheckpointItems    int64
+	CheckpointInterval time.Duration
 }
 
 // ChecksumError is returned when an applied file has changed since it was
@@ -232,6 +238,7 @@ func (r *Runner) locked(ctx context.Context, fn func(ctx context.Context, h *his
 	l := &lock{api: r.API, table: h.table, owner: newOwner(), lease: lease}
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
+	h.owner, h.lost = l.owner, cancel
 	if err := l.acquire(ctx, r.LockTimeout, cancel); err != nil {
 		return err
 	}
@@ -251,9 +258,13 @@ func (r *Runner) locked(ctx context.Context, fn func(ctx context.Context, h *his
 func (r *Runner) apply(ctx context.Context, h *history, s step) error {
 	m := s.mig
 	rec := &Record{Version: m.Version, Name: m.Name, Checksum: m.Up.Checksum, Status: Applying,
-		Statements: m.Up.Statements, LastStatement: s.done, DoneChecksum: m.Up.prefixChecksum(s.done), StartedAt: time.Now()}
+		Statements: m.Up.Statements, LastStatement: s.done, DoneChecksum: m.Up.prefixChecksum(s.done), StartedAt: time.Now(),
+		Owner: h.owner}
 	if s.rec != nil && !s.rec.StartedAt.IsZero() {
 		rec.StartedAt = s.rec.StartedAt
+	}
+	if s.rec != nil {
+		rec.Checkpoint, rec.CheckpointStatement, rec.CheckpointChecksum = s.rec.Checkpoint, s.rec.CheckpointStatement, s.rec.CheckpointChecksum
 	}
 	if s.done > 0 {
 		r.logf("resuming %s after statement %d of %d", m.File, s.done, m.Up.Statements)
@@ -269,7 +280,7 @@ func (r *Runner) apply(ctx context.Context, h *history, s step) error {
 		before = s.rec.DurationMs
 	}
 	start := time.Now()
-	err := r.runPart(ctx, m.Path, m.Up, s.done, func(n int) error {
+	err := r.runPart(ctx, h, rec, m.Path, m.Up, s.done, func(n int) error {
 		return h.progress(ctx, m.Version, n, m.Up.prefixChecksum(n))
 	})
 	if err != nil {
@@ -301,8 +312,11 @@ func (r *Runner) apply(ctx context.Context, h *history, s step) error {
 // runPart runs the statements of p after the first done, applying every
 // \set line on the way (those before the resume point too, so that the
 // settings are as an uninterrupted run has them), and calls completed with
-// the number of statements done after each one.
-func (r *Runner) runPart(ctx context.Context, path string, p *Part, done int, completed func(n int) error) error {
+// the number of statements done after each one. rec is the version's
+// record: the first statement resumes from its checkpoint, if it holds
+// one of that statement, and a statement that does not complete leaves
+// its latest checkpoint in it.
+func (r *Runner) runPart(ctx context.Context, h *history, rec *Record, path string, p *Part, done int, completed func(n int) error) error {
 	n := 0
 	for _, st := range p.Steps {
 		if st.Setting != "" {
@@ -315,17 +329,56 @@ func (r *Runner) runPart(ctx context.Context, path string, p *Part, done int, co
 		if n <= done {
 			continue
 		}
-		if err := r.runStatement(ctx, st.Chunk); err != nil {
+		resume, err := resumeCheckpoint(rec, p, n)
+		if err != nil {
+			return &StatementError{File: path, Chunk: st.Chunk, Index: n, Statements: p.Statements, Err: err}
+		}
+		if resume != nil {
+			r.logf("resuming statement %d of %d from a checkpoint (%d items written)", n, p.Statements, resume.Written)
+		}
+		checksum := p.prefixChecksum(n)
+		saver := startCheckpointSaver(ctx, func(ctx context.Context, cp string) error {
+			return h.checkpoint(ctx, rec.Version, n, checksum, cp)
+		}, h.lost, r.checkpointItems(), r.checkpointInterval(), matchedOf(resume))
+		sctx := executor.WithWriteCheckpoints(ctx, executor.WriteCheckpoints{Resume: resume, OnCheckpoint: saver.offer})
+		err = r.runStatement(sctx, st.Chunk)
+		if saved := saver.finish(ctx, err == nil); err != nil {
+			if saved != "" {
+				rec.Checkpoint, rec.CheckpointStatement, rec.CheckpointChecksum = saved, n, checksum
+			}
 			if ctx.Err() != nil {
 				return context.Cause(ctx)
 			}
 			return &StatementError{File: path, Chunk: st.Chunk, Index: n, Statements: p.Statements, Err: err}
 		}
+		rec.Checkpoint, rec.CheckpointStatement, rec.CheckpointChecksum = "", 0, ""
 		if err := completed(n); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+func (r *Runner) checkpointItems() int64 {
+	if r.CheckpointItems > 0 {
+		return r.CheckpointItems
+	}
+	return DefaultCheckpointItems
+}
+
+func (r *Runner) checkpointInterval() time.Duration {
+	if r.CheckpointInterval > 0 {
+		return r.CheckpointInterval
+	}
+	return DefaultCheckpointInterval
+}
+
+// matchedOf is the count of items a resumed statement had handled.
+func matchedOf(cp *executor.Checkpoint) int64 {
+	if cp == nil {
+		return 0
+	}
+	return cp.Matched
 }
 
 // runStatement runs one statement, reading and discarding any rows.
@@ -400,11 +453,15 @@ func (r *Runner) Down(ctx context.Context) (int, error) {
 		} else {
 			r.logf("reverting %s (%s, %d statements)", m.File, rec.Status, m.Down.Statements)
 		}
-		rec.Status, rec.LastStatement, rec.DoneChecksum = Reverting, done, m.Down.prefixChecksum(done)
+		if rec.Status != Reverting {
+			// A checkpoint of the up part means nothing to the down part.
+			rec.Checkpoint, rec.CheckpointStatement, rec.CheckpointChecksum = "", 0, ""
+		}
+		rec.Status, rec.LastStatement, rec.DoneChecksum, rec.Owner = Reverting, done, m.Down.prefixChecksum(done), h.owner
 		if err := h.put(ctx, rec); err != nil {
 			return err
 		}
-		err = r.runPart(ctx, m.Path, m.Down, done, func(n int) error {
+		err = r.runPart(ctx, h, rec, m.Path, m.Down, done, func(n int) error {
 			return h.progress(ctx, m.Version, n, m.Down.prefixChecksum(n))
 		})
 		if err != nil {

@@ -33,7 +33,8 @@ func percentile(sorted []time.Duration, p float64) time.Duration {
 
 // BenchmarkPointLookup compares a prepared point lookup through the wire
 // (pgx, extended protocol, binary results) with the same GetItem made
-// directly with the SDK against the same backend, in the same run:
+// directly with the SDK (the request the executor sends, consumed
+// capacity included) against the same backend, in the same run:
 // p50/p99 of each and the ratio of the medians, once per backend
 // (DDBSQL_TEST_BACKENDS selects them). Both calls alternate, so a backend
 // slowing down weighs on both alike.

@@ -4,7 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
+	"net"
 	"slices"
+	"sync/atomic"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -191,6 +195,81 @@ func TestAnalyzeRefreshesColumns(t *testing.T) {
 			t.Errorf("after ANALYZE: columns %q, want %q", got, want)
 		}
 	})
+}
+
+// countingListener counts the writes to the connections it accepts.
+type countingListener struct {
+	net.Listener
+	writes *atomic.Int64
+}
+
+func (l countingListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return countingConn{c, l.writes}, nil
+}
+
+type countingConn struct {
+	net.Conn
+	writes *atomic.Int64
+}
+
+func (c countingConn) Write(b []byte) (int, error) {
+	c.writes.Add(1)
+	return c.Conn.Write(b)
+}
+
+// TestOneWritePerSync checks that the answer to an extended-protocol
+// batch (Bind, Describe, Execute, Sync) leaves in one write, however many
+// rows it holds: rows are buffered and flushed at Sync (or every
+// flushThreshold bytes), never one write per row.
+func TestOneWritePerSync(t *testing.T) {
+	client := dynaliteClient(t)
+	srv, err := NewServer(Config{
+		NewSession: func(user, database string) *session.Session {
+			return session.New(client, session.Config{User: user, Database: database})
+		},
+		API:    client,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var writes atomic.Int64
+	go srv.Serve(countingListener{l, &writes})
+	t.Cleanup(func() { _ = srv.Shutdown(context.Background()) })
+
+	conn := pgxConnect(t, l.Addr().String(), "alice", "")
+	ctx := context.Background()
+	if _, err := conn.Prepare(ctx, "orders", `SELECT orderId FROM Orders WHERE customerId = $1`); err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		writes.Store(0)
+		rows, err := conn.Query(ctx, "orders", "u001")
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for rows.Next() {
+			n++
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		if n < 2 {
+			t.Fatalf("%d rows; the test needs several", n)
+		}
+		if w := writes.Load(); w != 1 {
+			t.Errorf("%d rows went out in %d writes, want 1", n, w)
+		}
+	}
 }
 
 // runStatements runs sql in sess, failing t on the first error.

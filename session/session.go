@@ -288,6 +288,9 @@ const (
 	SettingAllowFullTableWrite = "allow_full_table_write"
 	// SettingPageSize is the Limit of each Query and Scan call (0: 1 MB pages).
 	SettingPageSize = "page_size"
+	// SettingWriteCapacity caps the write capacity units per second one
+	// statement's writes consume (0: no cap); the executor reads it.
+	SettingWriteCapacity = executor.SettingWriteCapacity
 )
 
 // Set changes a setting by name, as SET name = value does: ddbsql's
@@ -361,12 +364,13 @@ func (s *Session) Settings() map[string]string {
 		SettingConsistentRead:      map[bool]string{true: "on", false: "off"}[s.opts.ConsistentRead],
 		SettingAllowFullTableWrite: map[bool]string{true: "on", false: "off"}[s.opts.AllowFullTableWrite],
 		SettingPageSize:            fmt.Sprint(s.opts.PageSize),
+		SettingWriteCapacity:       s.values[SettingWriteCapacity],
 	}
 }
 
 // SettingNames lists the settings Set accepts.
 func SettingNames() []string {
-	names := []string{SettingScanPolicy, SettingSegments, SettingConsistentRead, SettingAllowFullTableWrite, SettingPageSize}
+	names := []string{SettingScanPolicy, SettingSegments, SettingConsistentRead, SettingAllowFullTableWrite, SettingPageSize, SettingWriteCapacity}
 	sort.Strings(names)
 	return names
 }

@@ -1,6 +1,7 @@
 package session
 
 import (
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -112,6 +113,15 @@ var settingList = []*setting{
 		def:   func(s *Session) string { return onOff(s.opts.AllowFullTableWrite) },
 		check: boolCheck(SettingAllowFullTableWrite),
 		apply: func(s *Session, v string) { s.opts.AllowFullTableWrite = v == "on" }},
+	{name: SettingWriteCapacity, desc: "Write capacity units per second one statement's writes may consume (0: no limit).",
+		def: constant("0"),
+		check: func(_ *Session, v string) (string, error) {
+			f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+			if err != nil || f < 0 || math.IsInf(f, 0) || math.IsNaN(f) {
+				return "", sqlerr.New(sqlerr.InvalidParameter, "invalid write_capacity %q: want the write capacity units per second a statement may consume (0: no limit)", v)
+			}
+			return strconv.FormatFloat(f, 'f', -1, 64), nil
+		}},
 
 	// PostgreSQL's, reported to wire clients.
 	{name: "server_version", desc: "Shows the server version.", reported: true, fixed: true, def: constant(executor.PostgresVersion)},
