@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/ddbsql/ddbsql/executor"
 	"github.com/ddbsql/ddbsql/migrate"
 	"github.com/ddbsql/ddbsql/planner"
 	"github.com/ddbsql/ddbsql/repl"
@@ -36,11 +38,14 @@ History: one item per version in a DynamoDB table (--table, default
 ddbsql_migrations, created on first use) with its checksum, state
 (applying, applied, failed, reverting), time, duration and how many
 statements completed. A file changed after it was applied is an error.
-Progress is recorded after every statement: a run that was interrupted
-(killed, a statement failed) resumes at the first statement that did not
-complete, which is run again; write statements so that running one twice is
-harmless (CREATE TABLE IF NOT EXISTS, UPSERT rather than INSERT, UPDATE
-setting fixed values).
+Progress is recorded after every statement and, inside a long UPDATE,
+DELETE or INSERT ... SELECT, as checkpoints of its read (every 2,000 items
+or 2 seconds): a run that was interrupted (killed, a statement failed)
+resumes at the first statement that did not complete, from its checkpoint;
+the items after the checkpoint are written again. Write statements so that
+repeating them for an item is harmless (CREATE TABLE IF NOT EXISTS, UPSERT,
+UPDATE setting fixed values, or a WHERE the update makes false:
+UPDATE t SET n = n + 1, migrated = true WHERE migrated IS MISSING).
 
 Lock: a lock item with a lease (--lock-lease, renewed while running) keeps
 two runs from applying at once; another run waits up to --lock-timeout,
@@ -203,6 +208,13 @@ func printStatus(w io.Writer, states []migrate.State) {
 	for _, s := range states {
 		if s.Record != nil && s.Record.Status == migrate.Failed && s.Record.Error != "" {
 			fmt.Fprintf(w, "%04d failed: %s\n", s.Version, strings.ReplaceAll(s.Record.Error, "\n", " "))
+		}
+		if s.Record != nil && s.Record.Checkpoint != "" {
+			var cp executor.Checkpoint
+			if err := json.Unmarshal([]byte(s.Record.Checkpoint), &cp); err == nil {
+				fmt.Fprintf(w, "%04d statement %d of %d stopped at a checkpoint: %d items written, %d skipped; migrate up resumes it there\n",
+					s.Version, s.Record.CheckpointStatement, s.Record.Statements, cp.Written, cp.Skipped)
+			}
 		}
 	}
 }

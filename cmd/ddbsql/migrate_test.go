@@ -489,6 +489,10 @@ func TestMigrateKilledMidStatement(t *testing.T) {
 			<-exited
 			st, matched := checkpointOf(ctx, client, hist)
 			t.Logf("killed in statement %d after its checkpoint at %d items", st, matched)
+			status := runCmd(t, "", append([]string{"migrate", "status", "--dir", dir, "--table", hist}, conn...)...)
+			if want := fmt.Sprintf("0001 statement %d of 3 stopped at a checkpoint: ", st); !strings.Contains(status.stdout, want) {
+				t.Errorf("migrate status after the kill lacks %q:\n%s%s", want, status.stdout, status.stderr)
+			}
 		}
 
 		killAt(2, int64(1000+rand.IntN(items/2)))
