@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"errors"
+	"maps"
 	"slices"
 	"strings"
 	"unicode/utf16"
@@ -20,9 +21,11 @@ import (
 type item = map[string]types.AttributeValue
 
 // avMap is a map of attribute values in DynamoDB's JSON wire form: an Item,
-// a Key, ExpressionAttributeValues. Decoding validates every value with
-// DynamoDB's rules and messages and normalises numbers (1.50 → 1.5), so the
-// engine only ever stores and compares canonical values.
+// a Key. Decoding validates every value with DynamoDB's rules and messages
+// and, as DynamoDB Local does, writes the numbers of top-level attributes
+// and of sets in their canonical form (1.50 → 1.5, 1e3 → 1000) but keeps a
+// number inside a map or list as it was sent. Numbers are compared by
+// value, so the spelling only shows in what is returned.
 type avMap map[string]types.AttributeValue
 
 // UnmarshalJSON decodes and validates a map of attribute values.
@@ -55,6 +58,39 @@ func (m avMap) MarshalJSON() ([]byte, error) {
 	return format.MarshalItemJSON(format.Item(m), nil)
 }
 
+// exprValues is ExpressionAttributeValues. Its numbers are kept as sent at
+// every level, as DynamoDB Local keeps them: its messages quote them so,
+// and an update stores them so, even in a top-level attribute (a PutItem
+// item's top-level numbers are made canonical; see avMap). An invalid
+// value is refused with DynamoDB's message naming its key.
+type exprValues map[string]types.AttributeValue
+
+// UnmarshalJSON decodes and validates ExpressionAttributeValues.
+func (m *exprValues) UnmarshalJSON(data []byte) error {
+	var raw map[string]*wireValue
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return err
+	}
+	if raw == nil {
+		*m = nil
+		return nil
+	}
+	out := make(exprValues, len(raw))
+	for _, k := range slices.Sorted(maps.Keys(raw)) {
+		v, err := raw[k].decode(0, true)
+		if err != nil {
+			var ae *apiError
+			if errors.As(err, &ae) && ae.Type == "ValidationException" {
+				return validation("ExpressionAttributeValues contains invalid value: " + ae.Message + " for key " + k)
+			}
+			return err
+		}
+		out[k] = v
+	}
+	*m = out
+	return nil
+}
+
 // avList is a list of attribute values on the wire (a Key list of
 // BatchGetItem is a list of avMap; this is for completeness of nesting).
 type wireValue struct {
@@ -74,8 +110,16 @@ type wireValue struct {
 // inside at most 31 lists or maps.
 const maxNesting = 32
 
-// value converts w into an AttributeValue, applying DynamoDB's validation.
+// value converts w, at the given nesting depth of an item, into an
+// AttributeValue, applying DynamoDB's validation; a number inside a map or
+// list keeps its text.
 func (w *wireValue) value(depth int) (types.AttributeValue, error) {
+	return w.decode(depth, depth > 0)
+}
+
+// decode is value; rawNumber keeps the text of a number (validated) rather
+// than its canonical form. Set elements are always canonical.
+func (w *wireValue) decode(depth int, rawNumber bool) (types.AttributeValue, error) {
 	if w == nil {
 		return nil, validation("Supplied AttributeValue is empty, must contain exactly one of the supported datatypes")
 	}
@@ -102,6 +146,9 @@ func (w *wireValue) value(depth int) (types.AttributeValue, error) {
 		s, err := normalizeNumber(*w.N)
 		if err != nil {
 			return nil, err
+		}
+		if rawNumber {
+			s = *w.N
 		}
 		return &types.AttributeValueMemberN{Value: s}, nil
 	case w.B != nil:

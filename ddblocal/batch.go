@@ -2,6 +2,8 @@ package ddblocal
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -132,6 +134,10 @@ func (db *DB) batchGetItem(body []byte) (any, error) {
 				out.ConsumedCapacity = append(out.ConsumedCapacity, cc)
 			}
 		}
+		order := capacityOrder(slices.Collect(maps.Keys(in.RequestItems)), len(in.RequestItems))
+		slices.SortStableFunc(out.ConsumedCapacity, func(a, b *consumedCapacity) int {
+			return slices.Index(order, a.TableName) - slices.Index(order, b.TableName)
+		})
 		return nil
 	})
 	if err != nil {

@@ -22,7 +22,8 @@
 // ScanFilter and ConditionalOperator are refused with a
 // ValidationException; entries of a local secondary index sharing an index
 // key come in sort-key order (DynamoDB Local: insertion order); PartiQL is
-// not served.
+// not served; TagResource, UntagResource and ListTagsOfResource are served
+// as DynamoDB documents them (DynamoDB Local lacks them).
 //
 // For example, serving the engine to the AWS SDK in process:
 //

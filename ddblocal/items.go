@@ -527,7 +527,8 @@ func (db *DB) updateItem(body []byte) (any, error) {
 
 // returnedAttributes picks UpdateItem's Attributes for ReturnValues rv.
 // UPDATED_OLD and UPDATED_NEW return the top-level attributes the update
-// expression wrote, as they were before or are after.
+// expression wrote, whole, as they were before or are after (DynamoDB
+// Local returns a whole list for SET l[0]).
 func returnedAttributes(rv string, u *expr.Update, old, next item) item {
 	switch rv {
 	case "ALL_OLD":
@@ -544,14 +545,13 @@ func returnedAttributes(rv string, u *expr.Update, old, next item) item {
 		}
 		out := item{}
 		for _, p := range u.Paths() {
-			if v, ok := src[p[0].Name]; ok && len(p) > 0 {
+			if v, ok := src[p[0].Name]; ok {
 				out[p[0].Name] = v
 			}
 		}
-		if len(out) == 0 {
-			return nil
+		if len(out) > 0 {
+			return out
 		}
-		return out
 	}
 	return nil
 }

@@ -51,7 +51,26 @@ func javaMapOrder(names []string) []string {
 // java.util.HashMap of default capacity (16) keyed by those names; see
 // javaMapOrder.
 func javaMapSort[T any](xs []T, name func(T) string) {
-	size := javaTableSize(16, len(xs))
+	javaMapSortSized(xs, name, 16)
+}
+
+// capacityOrder returns table names in the order DynamoDB Local lists the
+// ConsumedCapacity of a multi-table request: that of a java.util.HashMap
+// created for expected entries as Guava's newHashMapWithExpectedSize does
+// (capacity expected/0.75 + 1) — the number of tables of a BatchGetItem,
+// the number of actions of a TransactWriteItems (the maps of
+// BatchWriteItem and TransactGetItems have the default capacity:
+// sortedNames). Names sharing a bucket are taken in name order.
+func capacityOrder(names []string, expected int) []string {
+	out := slices.Clone(names)
+	javaMapSortSized(out, func(s string) string { return s }, int(float64(expected)/0.75+1))
+	return out
+}
+
+// javaMapSortSized is javaMapSort for a HashMap of the given initial
+// capacity.
+func javaMapSortSized[T any](xs []T, name func(T) string, initial int) {
+	size := javaTableSize(initial, len(xs))
 	slices.SortStableFunc(xs, func(a, b T) int {
 		na, nb := name(a), name(b)
 		if c := cmp.Compare(javaBucket(javaStringHash(na), size), javaBucket(javaStringHash(nb), size)); c != 0 {

@@ -44,13 +44,10 @@ var operations = map[string]operation{
 	"BatchWriteItem":     (*DB).batchWriteItem,
 	"TransactWriteItems": (*DB).transactWriteItems,
 	"TransactGetItems":   (*DB).transactGetItems,
+	"TagResource":        (*DB).tagResource,
+	"UntagResource":      (*DB).untagResource,
+	"ListTagsOfResource": (*DB).listTagsOfResource,
 }
-
-// taggingOperations are the tagging calls, which DynamoDB Local refuses
-// with an UnknownOperationException of its own wording; the engine answers
-// them identically, so clients see the reference's behaviour (tags given to
-// CreateTable are accepted and kept, as there).
-var taggingOperations = map[string]bool{"TagResource": true, "UntagResource": true, "ListTagsOfResource": true}
 
 // Handler serves the DynamoDB JSON 1.0 protocol: POST with
 // X-Amz-Target: DynamoDB_20120810.<Operation> and a JSON body. Request
@@ -68,10 +65,6 @@ func (db *DB) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	target := r.Header.Get("X-Amz-Target")
-	if taggingOperations[strings.TrimPrefix(target, targetPrefix)] {
-		writeError(w, &apiError{Type: "UnknownOperationException", Message: "Tagging is not currently supported in DynamoDB Local."})
-		return
-	}
 	op, ok := operations[strings.TrimPrefix(target, targetPrefix)]
 	if !ok || !strings.HasPrefix(target, targetPrefix) {
 		writeError(w, &apiError{Type: "UnknownOperationException", Message: "An unknown operation was requested."})

@@ -13,6 +13,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/ddbsql/ddbsql/ddblocal/expr"
+	"github.com/ddbsql/ddbsql/value"
 )
 
 // maxPageBytes is DynamoDB's limit on the data one Query or Scan page
@@ -67,6 +68,12 @@ type readPlan struct {
 	checkStartInRange bool
 	// single: at most one item can match, so no LastEvaluatedKey is given.
 	single bool
+	// endSort, when set, is the inclusive bound of the sort key (sortKey)
+	// that the read goes towards: a page ending on an item with that sort
+	// key has nothing after it, and DynamoDB Local then gives no
+	// LastEvaluatedKey.
+	endSort types.AttributeValue
+	sortKey string
 	// lo and hi bound the storage keys read: lo inclusive, hi exclusive
 	// (nil: unbounded).
 	lo, hi []byte
@@ -160,6 +167,15 @@ func (p *readPlan) resolveIndex(t *tableMeta) (*indexMeta, error) {
 			return nil, validation("One or more parameter values were invalid: Global secondary index " + ix.Name + " does not project [" + strings.Join(missing, ", ") + "]")
 		}
 	}
+	if !ix.Global && p.proj != nil && ix.Projection.ProjectionType != "ALL" {
+		// A local secondary index reads the attributes it does not
+		// project from the table.
+		for _, path := range p.proj.Paths() {
+			if !ix.projects(t, path[0].Name) {
+				p.fetch = true
+			}
+		}
+	}
 	if ix.Global && in.ConsistentRead {
 		return nil, validation("Consistent reads are not supported on global secondary indexes")
 	}
@@ -238,6 +254,15 @@ func (db *DB) query(body []byte) (any, error) {
 		// A partition of a table without a sort key holds one item, so a
 		// Query of it never has more to page through.
 		p.single = ix == nil && t.Key.RangeKey == ""
+		if sc := kc.Sort; sc != nil {
+			p.sortKey = ks.RangeKey
+			switch {
+			case !p.reverse && sc.Op == "BETWEEN":
+				p.endSort = sc.Values[1]
+			case !p.reverse && sc.Op == "<=", p.reverse && (sc.Op == "BETWEEN" || sc.Op == ">="):
+				p.endSort = sc.Values[0]
+			}
+		}
 		out, err = db.run(tx, t, ix, p)
 		return err
 	})
@@ -464,7 +489,9 @@ func (db *DB) run(tx *bolt.Tx, t *tableMeta, ix *indexMeta, p *readPlan) (readOu
 			break
 		}
 		if (p.limit > 0 && out.ScannedCount == p.limit) || scannedBytes >= maxPageBytes {
-			out.LastEvaluatedKey = p.lastKey(t, ix, last)
+			if p.endSort == nil || !value.Equal(last[p.sortKey], p.endSort) {
+				out.LastEvaluatedKey = p.lastKey(t, ix, last)
+			}
 			break
 		}
 	}

@@ -4,6 +4,8 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -255,7 +257,7 @@ func (db *DB) transactWriteItems(body []byte) (any, error) {
 				return err
 			}
 		}
-		for _, name := range sortedNames(caps) {
+		for _, name := range capacityOrder(slices.Collect(maps.Keys(caps)), len(in.TransactItems)) {
 			if cc := caps[name].report(in.ReturnConsumedCapacity); cc != nil {
 				out.ConsumedCapacity = append(out.ConsumedCapacity, cc)
 			}

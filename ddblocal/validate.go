@@ -156,7 +156,7 @@ func (l *legacy) update(e *exprInput) (string, error) {
 		n := legacyName(e, i, name)
 		val := func() string {
 			if e.ExpressionAttributeValues == nil {
-				e.ExpressionAttributeValues = avMap{}
+				e.ExpressionAttributeValues = exprValues{}
 			}
 			p := ":legacy" + strconv.Itoa(i)
 			e.ExpressionAttributeValues[p] = u.Value.v
@@ -198,7 +198,7 @@ func (l *legacy) update(e *exprInput) (string, error) {
 // exprInput are the expression placeholders of a request.
 type exprInput struct {
 	ExpressionAttributeNames  map[string]string `json:"ExpressionAttributeNames"`
-	ExpressionAttributeValues avMap             `json:"ExpressionAttributeValues"`
+	ExpressionAttributeValues exprValues        `json:"ExpressionAttributeValues"`
 }
 
 func (e *exprInput) attrs() expr.Attrs {

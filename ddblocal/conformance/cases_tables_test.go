@@ -135,20 +135,23 @@ func tableCases() []testCase {
 			in := table(tb, "pk:S", "")
 			in.Tags = []types.Tag{{Key: str("env"), Value: str("test")}, {Key: str("team"), Value: str("db")}}
 			arn := func(prev any) string { return aws.ToString(prev.(*dynamodb.DescribeTableOutput).Table.TableArn) }
+			list := func(prev any) any { return &dynamodb.ListTagsOfResourceInput{ResourceArn: str(arn(prev))} }
 			return seq(in, describe(tb),
-				derived(func(prev any) any { return &dynamodb.ListTagsOfResourceInput{ResourceArn: str(arn(prev))} }),
+				expect(derived(list), 200, `{"Tags":[{"Key":"env","Value":"test"},{"Key":"team","Value":"db"}]}`),
 				describe(tb),
-				derived(func(prev any) any {
+				expect(derived(func(prev any) any {
 					return &dynamodb.TagResourceInput{ResourceArn: str(arn(prev)), Tags: []types.Tag{{Key: str("owner"), Value: str("x")}, {Key: str("env"), Value: str("prod")}}}
-				}),
+				}), 200, `{}`),
 				describe(tb),
-				derived(func(prev any) any { return &dynamodb.ListTagsOfResourceInput{ResourceArn: str(arn(prev))} }),
+				expect(derived(list), 200, `{"Tags":[{"Key":"env","Value":"prod"},{"Key":"owner","Value":"x"},{"Key":"team","Value":"db"}]}`),
 				describe(tb),
-				derived(func(prev any) any {
+				expect(derived(func(prev any) any {
 					return &dynamodb.UntagResourceInput{ResourceArn: str(arn(prev)), TagKeys: []string{"team", "absent"}}
-				}),
+				}), 200, `{}`),
 				describe(tb),
-				derived(func(prev any) any { return &dynamodb.ListTagsOfResourceInput{ResourceArn: str(arn(prev))} }),
+				expect(derived(list), 200, `{"Tags":[{"Key":"env","Value":"prod"},{"Key":"owner","Value":"x"}]}`),
+				expect(call(&dynamodb.ListTagsOfResourceInput{ResourceArn: str("arn:aws:dynamodb:ddblocal:000000000000:table/" + n.table("Missing"))}), 400,
+					`{"__type":"ResourceNotFoundException","message":"Requested resource not found: ResourceArn: arn:aws:dynamodb:ddblocal:000000000000:table/`+n.table("Missing")+` not found"}`),
 			)
 		}},
 	}

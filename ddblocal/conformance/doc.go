@@ -22,7 +22,8 @@
 //
 // Flags (after the test binary or after `go test ... -args`):
 //
-//	-seed N          replay the random sequences of seed N (printed on failure)
+//	-seed N          the random sequences of seed N (default a fixed seed; 0: a new
+//	                 one each run, printed for replay)
 //	-long            run many more random steps
 //	-candidate NAME  "engine" (default) or "dynalite", to check the harness itself
 //	-findings FILE   write the differences found, one line each, as Markdown

@@ -1,6 +1,12 @@
 package conformance
 
-import "slices"
+import (
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+)
 
 // exceptions lists every known, justified difference between DynamoDB
 // Local and the engine that the suite accepts, with its reason. The README
@@ -14,7 +20,48 @@ var exceptions = map[string]string{
 		"every segment), with the total Count and ScannedCount.",
 }
 
-const exceptionScanOrder = "scan-order"
+const (
+	exceptionScanOrder = "scan-order"
+	exceptionTagging   = "tagging"
+	exceptionLongName  = "long-attribute-name"
+)
+
+// longName is the length from which an attribute name makes DynamoDB Local
+// fail; DynamoDB documents names of up to 64 KB.
+const longName = 65535
+
+func init() {
+	exceptions[exceptionLongName] = "Long attribute names: DynamoDB Local fails with HTTP 500 " +
+		"InternalFailure (a server error) on a PutItem whose item has an attribute name of 64 KB " +
+		"(65535 or 65536 bytes); the engine stores the item, as DynamoDB documents names of up to " +
+		"64 KB. Only that PutItem, answered 200 with an empty document by the engine, is excused."
+	exceptions[exceptionTagging] = "Tagging: DynamoDB Local lacks the tagging API (TagResource, " +
+		"UntagResource and ListTagsOfResource answer UnknownOperationException); the engine implements " +
+		"it as DynamoDB does. Where DynamoDB Local refuses a tagging call so, the engine's answer is " +
+		"compared with the answer DynamoDB documents, given by the case."
+}
+
+// taggingAnswer applies the tagging exception to one step: when the step
+// gives the documented answer and DynamoDB Local refused the call as an
+// operation it does not know, the candidate's answer must have
+// exactly that status and document; diffs lists how it is not.
+func taggingAnswer(st step, ref, cand []page) (name string, diffs []string, ok bool) {
+	if st.want == nil || len(ref) != 1 || len(cand) != 1 || ref[0].ex == nil {
+		return "", nil, false
+	}
+	refused, _ := ref[0].doc.(map[string]any)
+	if ref[0].ex.status != 400 || refused["__type"] != "UnknownOperationException" {
+		return "", nil, false
+	}
+	c := cand[0]
+	if c.ex == nil {
+		return exceptionTagging, []string{"request: sent ≠ not sent (" + errString(c.err) + ")"}, true
+	}
+	if c.ex.status != st.wantStatus {
+		diffs = append(diffs, fmt.Sprintf("HTTP status: %d (documented) ≠ %d", st.wantStatus, c.ex.status))
+	}
+	return exceptionTagging, append(diffs, diff(st.want, c.doc)...), true
+}
 
 // scanOrderOnly reports whether two Scan answers differ only in the order
 // of their items and so in where the pages (or segments) split: the same
@@ -43,4 +90,23 @@ func scanOrderOnly(ref, cand []page) (string, bool) {
 		return "", false
 	}
 	return exceptionScanOrder, true
+}
+
+// longNameOnly reports whether a step is a PutItem of an item with an
+// attribute name of at least longName bytes that DynamoDB Local failed
+// with InternalFailure and the engine stored (HTTP 200, empty answer).
+func longNameOnly(ref, cand []page) (string, bool) {
+	if len(ref) != 1 || len(cand) != 1 || ref[0].ex == nil || cand[0].ex == nil {
+		return "", false
+	}
+	in, ok := ref[0].in.(*dynamodb.PutItemInput)
+	if !ok || !slices.ContainsFunc(slices.Collect(maps.Keys(in.Item)), func(n string) bool { return len(n) >= longName }) {
+		return "", false
+	}
+	failed, _ := ref[0].doc.(map[string]any)
+	stored, _ := cand[0].doc.(map[string]any)
+	if ref[0].ex.status != 500 || failed["__type"] != "InternalFailure" || cand[0].ex.status != 200 || len(stored) != 0 {
+		return "", false
+	}
+	return exceptionLongName, true
 }

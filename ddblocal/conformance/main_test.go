@@ -12,7 +12,7 @@ import (
 )
 
 var (
-	seedFlag      = flag.Uint64("seed", 0, "seed of the random sequences (0: a new one, printed)")
+	seedFlag      = flag.Uint64("seed", defaultSeed, "seed of the random sequences (0: a new one each run, printed)")
 	longFlag      = flag.Bool("long", false, "run many more random steps")
 	candidateFlag = flag.String("candidate", "engine", `backend compared with DynamoDB Local: "engine" or "dynalite"`)
 	findingsFlag  = flag.String("findings", "", "write the differences found to this Markdown file")

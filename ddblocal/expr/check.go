@@ -82,7 +82,114 @@ func (c *checker) operand(o *operand) error {
 		}
 		return nil
 	}
-	return c.function(o, false)
+	return c.function(o)
+}
+
+// The first checks DynamoDB Local makes, while it turns the parse tree into
+// an expression tree and before it resolves any placeholder, go through the
+// expression in source order: every list index must be in range, every
+// function known and allowed where it stands, and no section of an update
+// may come twice. walkCondition, walkUpdate and walkPaths make them.
+
+// walkCondition makes the source-order checks of a condition.
+func (c *checker) walkCondition(n *cond) error {
+	switch n.kind {
+	case cOr, cAnd, cNot:
+		for _, k := range n.kids {
+			if err := c.walkCondition(k); err != nil {
+				return err
+			}
+		}
+		return nil
+	case cFunc:
+		return c.walkOperand(n.args[0], false)
+	}
+	for _, a := range n.args {
+		if err := c.walkOperand(a, true); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// walkUpdate makes the source-order checks of an update's clauses.
+func (c *checker) walkUpdate(clauses []clause) error {
+	seen := map[string]bool{}
+	for _, cl := range clauses {
+		for _, a := range cl.actions {
+			if err := c.walkOperand(a.target, false); err != nil {
+				return err
+			}
+			if a.value != nil {
+				if err := c.walkOperand(a.value, false); err != nil {
+					return err
+				}
+			}
+		}
+		if seen[cl.keyword] {
+			return c.p.fail("The %q section can only be used once in an update expression;", cl.keyword)
+		}
+		seen[cl.keyword] = true
+	}
+	return nil
+}
+
+// walkPaths makes the source-order checks of a list of paths.
+func (c *checker) walkPaths(raws [][]rawElem) error {
+	for _, raw := range raws {
+		if err := c.walkOperand(&operand{kind: oPath, raw: raw}, false); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// walkOperand makes the source-order checks of o; nested is set inside a
+// function call, an arithmetic operation or (in a condition) a comparison.
+func (c *checker) walkOperand(o *operand, nested bool) error {
+	switch o.kind {
+	case oPath:
+		for _, e := range o.raw {
+			if e.isIndex {
+				if n, err := strconv.ParseInt(e.tok.text, 10, 64); err != nil || n > math.MaxInt32 {
+					return c.p.fail("List index is not within the allowable range; index: [%s]", e.tok.text)
+				}
+			}
+		}
+	case oFunc:
+		if err := c.callAllowed(o.fn.text, nested); err != nil {
+			return err
+		}
+		fallthrough
+	case oArith:
+		for _, a := range o.args {
+			if err := c.walkOperand(a, true); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// callAllowed checks that the function name is known and may stand where
+// it does: in an update only the update functions, and nested only
+// if_not_exists; in a condition only the condition functions, as the whole
+// of a condition only the boolean ones, and nested only size.
+func (c *checker) callAllowed(name string, nested bool) error {
+	_, isCond := conditionFunctions[name]
+	_, isOperand := operandFunctions[name]
+	_, isUpdate := updateFunctions[name]
+	switch {
+	case !isCond && !isOperand && !isUpdate:
+		return c.p.fail("Invalid function name; function: %s", name)
+	case c.update && !isUpdate:
+		return c.p.fail("The function is not allowed in an update expression; function: %s", name)
+	case !c.update && isUpdate:
+		return c.p.fail("The function is not allowed in a condition expression; function: %s", name)
+	case c.update && nested && name != "if_not_exists", !c.update && nested == isCond:
+		return c.p.fail("The function is not allowed to be used this way in an expression; function: %s", name)
+	}
+	return nil
 }
 
 // Functions by where they may appear.
@@ -95,21 +202,14 @@ var (
 	updateFunctions  = map[string]int{"if_not_exists": 2, "list_append": 2}
 )
 
-// function checks the call f, used as a condition when boolean is set.
-func (c *checker) function(f *operand, boolean bool) error {
+// function checks the call f, whose name and place walk has checked.
+func (c *checker) function(f *operand) error {
 	name := f.fn.text
 	want, isCond := conditionFunctions[name]
 	n, isOperand := operandFunctions[name]
 	m, isUpdate := updateFunctions[name]
-	switch {
-	case !isCond && !isOperand && !isUpdate:
+	if !isCond && !isOperand && !isUpdate {
 		return c.p.fail("Invalid function name; function: %s", name)
-	case c.update && !isUpdate:
-		return c.p.fail("The function is not allowed in an update expression; function: %s", name)
-	case !c.update && isUpdate:
-		return c.p.fail("The function is not allowed in a condition expression; function: %s", name)
-	case !c.update && boolean != isCond:
-		return c.p.fail("The function is not allowed to be used this way in an expression; function: %s", name)
 	}
 	if isOperand {
 		want = n
@@ -221,6 +321,15 @@ func typeName(v types.AttributeValue) string {
 	return ""
 }
 
+// checkCondition checks the condition tree root: first in source order
+// (walkCondition), then node by node (condition).
+func (c *checker) checkCondition(root *cond) error {
+	if err := c.walkCondition(root); err != nil {
+		return err
+	}
+	return c.condition(root)
+}
+
 // condition checks the tree n.
 func (c *checker) condition(n *cond) error {
 	switch n.kind {
@@ -232,7 +341,7 @@ func (c *checker) condition(n *cond) error {
 		}
 		return nil
 	case cFunc:
-		return c.function(n.args[0], true)
+		return c.function(n.args[0])
 	case cIn:
 		if len(n.args)-1 > maxInOperands {
 			return c.p.fail("The IN operator is provided with too many operands; number of operands: %d", len(n.args)-1)

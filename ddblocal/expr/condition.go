@@ -25,7 +25,7 @@ func ParseCondition(src, which string, a Attrs, used *Used) (*Condition, error) 
 	if err := p.parse(func() { root = p.condition() }); err != nil {
 		return nil, err
 	}
-	if err := newChecker(p, a, used).condition(root); err != nil {
+	if err := newChecker(p, a, used).checkCondition(root); err != nil {
 		return nil, err
 	}
 	c := &Condition{root: root}

@@ -36,7 +36,7 @@ func ParseKeyCondition(src string, a Attrs, used *Used, hashKey, hashType, range
 	if err := p.parse(func() { root = p.condition() }); err != nil {
 		return nil, err
 	}
-	if err := newChecker(p, a, used).condition(root); err != nil {
+	if err := newChecker(p, a, used).checkCondition(root); err != nil {
 		return nil, err
 	}
 	var leaves []*cond

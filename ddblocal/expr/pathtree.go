@@ -16,10 +16,12 @@ import (
 // the tree reproduces those messages.
 type pathTree struct{ root ptNode }
 
-// ptNode is a node of a pathTree. kids[e] is nil where a path ends at e.
+// ptNode is a node of a pathTree. kids[e] is nil where a path ends at e;
+// in an update's tree, acts[e] is then the action that writes there.
 type ptNode struct {
 	order []PathElem // children in insertion order
 	kids  map[PathElem]*ptNode
+	acts  map[PathElem]*updateStep
 }
 
 // insert adds path to the tree, or returns the overlap or conflict it
@@ -61,9 +63,23 @@ func (n *ptNode) add(e PathElem, kid *ptNode) {
 	n.kids[e] = kid
 }
 
-// first is the child a java.util.HashMap of n's children iterates first:
-// the lowest bucket, and in it the earliest inserted.
-func (n *ptNode) first() PathElem {
+// attach records st as the action of path, which insert has added.
+func (t *pathTree) attach(path Path, st updateStep) {
+	n := &t.root
+	for _, e := range path[:len(path)-1] {
+		n = n.kids[e]
+	}
+	if n.acts == nil {
+		n.acts = map[PathElem]*updateStep{}
+	}
+	n.acts[path[len(path)-1]] = &st
+}
+
+// ordered returns n's children in the iteration order of a
+// java.util.HashMap holding them: by bucket of the spread hash in a table
+// of 16 buckets doubled past a load of 3/4, and within a bucket in
+// insertion order.
+func (n *ptNode) ordered() []PathElem {
 	size := 16
 	for len(n.order) > size*3/4 {
 		size *= 2
@@ -72,14 +88,13 @@ func (n *ptNode) first() PathElem {
 		h := uint32(elemHash(e))
 		return (h ^ h>>16) & uint32(size-1)
 	}
-	i := 0
-	for j, e := range n.order {
-		if cmp.Less(bucket(e), bucket(n.order[i])) {
-			i = j
-		}
-	}
-	return n.order[i]
+	out := slices.Clone(n.order)
+	slices.SortStableFunc(out, func(a, b PathElem) int { return cmp.Compare(bucket(a), bucket(b)) })
+	return out
 }
+
+// first is the child a java.util.HashMap of n's children iterates first.
+func (n *ptNode) first() PathElem { return n.ordered()[0] }
 
 // leafPath is prefix followed by the first-child chain from n to a leaf.
 func (n *ptNode) leafPath(prefix Path) Path {

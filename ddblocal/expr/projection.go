@@ -30,25 +30,39 @@ func ParseProjection(src string, a Attrs, used *Used) (*Projection, error) {
 		return nil, err
 	}
 	ch := newChecker(p, a, used)
-	pr := &Projection{root: &projNode{}}
-	for _, raw := range raws {
-		path, err := ch.path(raw)
+	if err := ch.walkPaths(raws); err != nil {
+		return nil, err
+	}
+	// DynamoDB Local resolves and checks the paths last first, inserting
+	// each into the tree that finds overlaps; doing the same finds the same
+	// first problem and names the same two paths.
+	paths := make([]Path, len(raws))
+	tree := &pathTree{}
+	for i := len(raws) - 1; i >= 0; i-- {
+		path, err := ch.path(raws[i])
 		if err != nil {
 			return nil, err
 		}
-		pr.paths = append(pr.paths, path)
+		if err := tree.insert(p, path); err != nil {
+			return nil, err
+		}
+		paths[i] = path
 	}
-	if err := checkOverlap(p, pr.paths); err != nil {
-		return nil, err
-	}
-	for _, path := range pr.paths {
+	return projectionOf(paths), nil
+}
+
+// projectionOf is the projection of paths, which must neither overlap nor
+// conflict.
+func projectionOf(paths []Path) *Projection {
+	pr := &Projection{paths: paths, root: &projNode{}}
+	for _, path := range paths {
 		n := pr.root
 		for _, e := range path {
 			n = n.child(e)
 		}
 		n.leaf = true
 	}
-	return pr, nil
+	return pr
 }
 
 func (n *projNode) child(e PathElem) *projNode {

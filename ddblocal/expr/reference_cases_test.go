@@ -312,6 +312,33 @@ var refCases = []refCase{
 	update("", nil, nil),
 	update("UPSERT a = :v", nil, vals(":v", s("x"))),
 	update("SET a = :v", nil, vals(":v", s("x"), ":w", s("y"))),
+	// The order of DynamoDB Local's checks: function names and places and
+	// list indexes in source order first, then target paths and their
+	// overlaps last first, then values last first; while applying, the
+	// paths in the HashMap order of its update tree.
+	update("SET a = :v SET b = foo(s)", nil, vals(":v", s("x"))),
+	update("SET #q = :v, a = list_append(list_append(l, :l), :l)", nil, vals(":v", s("x"), ":l", l())),
+	update("SET a = :q + list_append(l, :l)", nil, vals(":l", l())),
+	update("SET a = if_not_exists(b, list_append(l, :l))", nil, vals(":l", l())),
+	update("SET a = list_append(if_not_exists(b, :l), :l)", nil, vals(":l", l())),
+	update("SET #q = :v, a[99999999999] = :v", nil, vals(":v", s("x"))),
+	update("SET a = :v, a.b = :v REMOVE m ADD l[0] :n", nil, vals(":v", s("x"), ":n", n("1"))),
+	update("REMOVE l DELETE l :s, s :n", nil, vals(":s", ss("a"), ":n", n("1"))),
+	update("SET n.a = s REMOVE m ADD n :n", nil, vals(":n", n("1"))),
+	update("SET a = :q REMOVE #q", nil, nil),
+	update("SET l[0] = absent.x, s[1] = :v", nil, vals(":v", s("x"))),
+	update("SET s[1] = :v, l[0] = absent.x", nil, vals(":v", s("x"))),
+	update("SET l[0] = absent.x ADD s :n", nil, vals(":n", n("1"))),
+	update("SET x = absent.y REMOVE m.x ADD absent.b :n", nil, vals(":n", n("1"))),
+	update("SET x = absent.y, y = s + :n, z = list_append(s, :l), w = absent.z", nil, vals(":n", n("1"), ":l", l())),
+	update("DELETE ss :s, ns :s ADD bs :s", nil, vals(":s", ss("q"))),
+	update("SET m.y.z = :v, m.q.r = :v, l[1][0] = :v", nil, vals(":v", s("x"))),
+	projection("#q, #r", nil),
+	projection("#q, l[99999999999]", nil),
+	projection("s, m, l[0], m.x", nil),
+	condition("#q = :v AND foo(s)", nil, vals(":v", s("x"))),
+	condition(":q = s AND size(s) AND contains(s, :v)", nil, vals(":v", s("x"))),
+	condition("#q = :v OR s[99999999999] = :v", nil, vals(":v", s("x"))),
 
 	// KeyConditionExpression on (pk S, sk N).
 	key("pk = :p", nil, vals(":p", s("a"))),

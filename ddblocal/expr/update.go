@@ -14,6 +14,9 @@ import (
 type Update struct {
 	clauses []clause
 	targets []Path
+	// tree holds the target paths as DynamoDB Local's update tree does;
+	// Apply walks it.
+	tree *pathTree
 }
 
 // setTypeName names a value's type as DynamoDB's messages about ADD and
@@ -23,8 +26,21 @@ var setTypeName = map[string]string{
 	"SS": "STRING_SET", "NS": "NUMBER_SET", "BS": "BINARY_SET", "L": "LIST", "M": "MAP",
 }
 
+// updateStep is one action of an update with the keyword of its clause.
+type updateStep struct {
+	keyword string
+	*action
+}
+
 // ParseUpdate parses and checks an UpdateExpression; placeholders it uses
 // are recorded in used.
+//
+// DynamoDB Local checks an update in three rounds, and checking in the
+// same order finds the same first problem: in source order, list indexes,
+// function names and places, and repeated sections (walkUpdate); then,
+// taking the actions last first, every target path (resolving its #names
+// and inserting it into the tree that finds overlapping paths); then, again
+// last first, every value.
 func ParseUpdate(src string, a Attrs, used *Used) (*Update, error) {
 	p := newParser(src, "UpdateExpression")
 	p.update = true
@@ -32,66 +48,49 @@ func ParseUpdate(src string, a Attrs, used *Used) (*Update, error) {
 	if err := p.parse(func() { clauses = p.updateClauses() }); err != nil {
 		return nil, err
 	}
-	seen := map[string]bool{}
-	for _, c := range clauses {
-		if seen[c.keyword] {
-			return nil, p.fail("The %q section can only be used once in an update expression;", c.keyword)
-		}
-		seen[c.keyword] = true
-	}
 	ch := newChecker(p, a, used)
-	u := &Update{clauses: clauses}
-	for _, c := range clauses {
-		for _, act := range c.actions {
-			if err := ch.operand(act.target); err != nil {
-				return nil, err
-			}
-			u.targets = append(u.targets, act.target.path)
-			if act.value == nil {
-				continue
-			}
-			if err := ch.operand(act.value); err != nil {
-				return nil, err
-			}
-			t := typeName(act.value.val)
-			switch {
-			case c.keyword == "ADD" && t != "N" && t != "SS" && t != "NS" && t != "BS":
-				return nil, p.fail("Incorrect operand type for operator or function; operator: ADD, operand type: %s, typeSet: ALLOWED_FOR_ADD_OPERAND", setTypeName[t])
-			case c.keyword == "DELETE" && t != "SS" && t != "NS" && t != "BS":
-				return nil, p.fail("Incorrect operand type for operator or function; operator: DELETE, operand type: %s, typeSet: ALLOWED_FOR_DELETE_OPERAND", setTypeName[t])
-			}
-		}
-	}
-	if err := checkOverlap(p, u.targets); err != nil {
+	if err := ch.walkUpdate(clauses); err != nil {
 		return nil, err
 	}
-	return u, nil
-}
-
-// checkOverlap refuses two paths of which one is a prefix of the other
-// ("overlap"), or that use a list index and a map key at the same place
-// ("conflict"). DynamoDB Local names the later path of an overlap as the
-// last path of the expression, whichever it is; so does this.
-func checkOverlap(p *parser, paths []Path) error {
-	for i, cur := range paths {
-		for _, prev := range paths[:i] {
-			n := min(len(cur), len(prev))
-			diverge := false
-			for k := 0; k < n && !diverge; k++ {
-				a, b := prev[k], cur[k]
-				switch {
-				case a.IsIndex != b.IsIndex:
-					return p.fail("Two document paths conflict with each other; must remove or rewrite one of these paths; path one: %s, path two: %s", prev, cur)
-				case a != b:
-					diverge = true
-				}
-			}
-			if !diverge {
-				return p.fail("Two document paths overlap with each other; must remove or rewrite one of these paths; path one: %s, path two: %s", prev, paths[len(paths)-1])
-			}
+	var steps []updateStep
+	for _, c := range clauses {
+		for i := range c.actions {
+			steps = append(steps, updateStep{c.keyword, &c.actions[i]})
 		}
 	}
-	return nil
+	slices.Reverse(steps)
+	tree := &pathTree{}
+	for _, st := range steps {
+		if err := ch.operand(st.target); err != nil {
+			return nil, err
+		}
+		if err := tree.insert(p, st.target.path); err != nil {
+			return nil, err
+		}
+		tree.attach(st.target.path, st)
+	}
+	for _, st := range steps {
+		if st.value == nil {
+			continue
+		}
+		if err := ch.operand(st.value); err != nil {
+			return nil, err
+		}
+		t := typeName(st.value.val)
+		switch {
+		case st.keyword == "ADD" && t != "N" && t != "SS" && t != "NS" && t != "BS":
+			return nil, p.fail("Incorrect operand type for operator or function; operator: ADD, operand type: %s, typeSet: ALLOWED_FOR_ADD_OPERAND", setTypeName[t])
+		case st.keyword == "DELETE" && t != "SS" && t != "NS" && t != "BS":
+			return nil, p.fail("Incorrect operand type for operator or function; operator: DELETE, operand type: %s, typeSet: ALLOWED_FOR_DELETE_OPERAND", setTypeName[t])
+		}
+	}
+	u := &Update{clauses: clauses, tree: tree}
+	for _, c := range clauses {
+		for _, act := range c.actions {
+			u.targets = append(u.targets, act.target.path)
+		}
+	}
+	return u, nil
 }
 
 // Paths returns the document paths the update writes, in source order.
@@ -100,80 +99,113 @@ func (u *Update) Paths() []Path { return u.targets }
 // Apply returns the item after the update; item may be nil or empty for an
 // item that does not exist yet, and is never modified. Values on the right
 // of SET are read from item as it was before the update, as DynamoDB does.
+//
+// As DynamoDB Local does, Apply walks the tree of target paths from the
+// top-level attributes down, visiting the children of each step in the
+// iteration order of the java.util.HashMap that holds them, and fails at
+// the first step the item cannot take; so the first error it meets is
+// DynamoDB Local's.
 func (u *Update) Apply(item Item) (Item, error) {
-	out := make(Item, len(item))
-	for k, v := range item {
-		out[k] = deepCopy(v)
+	if item == nil {
+		item = Item{}
 	}
-	// REMOVE marks list elements and deletes map entries first, so that
-	// every list index of the expression refers to the list as it was;
-	// the marked elements leave their lists at the end.
-	for _, c := range u.clauses {
-		if c.keyword != "REMOVE" {
-			continue
-		}
-		for _, a := range c.actions {
-			if err := remove(out, a.target.path); err != nil {
-				return nil, err
-			}
-		}
+	out, err := applyNode(&u.tree.root, &types.AttributeValueMemberM{Value: item}, item)
+	if err != nil {
+		return nil, err
 	}
-	for _, c := range u.clauses {
-		switch c.keyword {
-		case "SET":
-			values := make([]types.AttributeValue, len(c.actions))
-			for i, a := range c.actions {
-				v, err := evalUpdateOperand(a.value, item)
-				if err != nil {
-					return nil, err
-				}
-				values[i] = v
-			}
-			for i, a := range c.actions {
-				if err := assign(out, a.target.path, values[i]); err != nil {
-					return nil, err
-				}
-			}
-		case "ADD":
-			for _, a := range c.actions {
-				if err := add(out, a.target.path, a.value.val); err != nil {
-					return nil, err
-				}
-			}
-		case "DELETE":
-			for _, a := range c.actions {
-				if err := deleteFromSet(out, a.target.path, a.value.val); err != nil {
-					return nil, err
-				}
-			}
-		}
-	}
-	for k, v := range out {
-		out[k] = sweep(v)
-	}
-	return out, nil
+	return out.(*types.AttributeValueMemberM).Value, nil
 }
 
-// removed marks a list element that REMOVE deletes; compared by identity.
-var removed types.AttributeValue = &types.AttributeValueMemberNULL{Value: true}
-
-// sweep drops the elements marked removed from the lists in v.
-func sweep(v types.AttributeValue) types.AttributeValue {
-	switch x := v.(type) {
-	case *types.AttributeValueMemberL:
-		kept := x.Value[:0]
-		for _, e := range x.Value {
-			if e != removed {
-				kept = append(kept, sweep(e))
-			}
+// applyNode returns doc, a map or a list, with the updates of n's subtree
+// applied; item is the whole item before the update.
+func applyNode(n *ptNode, doc types.AttributeValue, item Item) (types.AttributeValue, error) {
+	m, isMap := doc.(*types.AttributeValueMemberM)
+	l, isList := doc.(*types.AttributeValueMemberL)
+	if !isMap && !isList {
+		return nil, &Error{Message: msgInvalidUpdatePath}
+	}
+	keys := map[string]types.AttributeValue{}
+	indexes := map[int]types.AttributeValue{}
+	for _, e := range n.ordered() {
+		if e.IsIndex != isList {
+			return nil, &Error{Message: msgInvalidUpdatePath}
 		}
-		x.Value = kept
-	case *types.AttributeValueMemberM:
-		for k, e := range x.Value {
-			x.Value[k] = sweep(e)
+		var child types.AttributeValue
+		switch {
+		case isMap:
+			child = m.Value[e.Name]
+		case e.Index < len(l.Value):
+			child = l.Value[e.Index]
+		}
+		var res types.AttributeValue
+		var err error
+		switch kid := n.kids[e]; {
+		case kid == nil:
+			res, err = n.acts[e].apply(child, item)
+		case child != nil:
+			res, err = applyNode(kid, child, item)
+		default:
+			err = &Error{Message: msgInvalidUpdatePath}
+		}
+		if err != nil {
+			return nil, err
+		}
+		if res == nil {
+			continue
+		}
+		if isMap {
+			keys[e.Name] = res
+		} else {
+			indexes[e.Index] = res
 		}
 	}
-	return v
+	if isMap {
+		for k, v := range m.Value {
+			if _, touched := n.kids[PathElem{Name: k}]; !touched {
+				keys[k] = deepCopy(v)
+			}
+		}
+		return &types.AttributeValueMemberM{Value: keys}, nil
+	}
+	for i, v := range l.Value {
+		if _, touched := n.kids[PathElem{Index: i, IsIndex: true}]; !touched {
+			indexes[i] = deepCopy(v)
+		}
+	}
+	idx := make([]int, 0, len(indexes))
+	for i := range indexes {
+		idx = append(idx, i)
+	}
+	slices.Sort(idx)
+	out := make([]types.AttributeValue, len(idx))
+	for j, i := range idx {
+		out[j] = indexes[i]
+	}
+	return &types.AttributeValueMemberL{Value: out}, nil
+}
+
+// apply returns the new value of the attribute the step writes, given its
+// old value (nil if none); nil removes it.
+func (st *updateStep) apply(old types.AttributeValue, item Item) (types.AttributeValue, error) {
+	switch st.keyword {
+	case "SET":
+		v, err := evalUpdateOperand(st.value, item)
+		if err != nil {
+			return nil, err
+		}
+		return deepCopy(v), nil
+	case "ADD":
+		if old == nil {
+			return st.value.val, nil
+		}
+		return addValues(old, st.value.val)
+	case "DELETE":
+		if old == nil {
+			return nil, nil
+		}
+		return deleteValues(old, st.value.val)
+	}
+	return nil, nil // REMOVE
 }
 
 // evalUpdateOperand computes the value of a SET's right-hand side over the
@@ -192,6 +224,11 @@ func evalUpdateOperand(o *operand, item Item) (types.AttributeValue, error) {
 		l, err := evalUpdateOperand(o.args[0], item)
 		if err != nil {
 			return nil, err
+		}
+		// A left operand that is not a number fails before the right one
+		// is read, as in DynamoDB Local.
+		if _, ok := l.(*types.AttributeValueMemberN); !ok {
+			return nil, &Error{Message: msgIncorrectType}
 		}
 		r, err := evalUpdateOperand(o.args[1], item)
 		if err != nil {
@@ -265,155 +302,63 @@ const msgOverflow = "Number overflow. Attempting to store a number with magnitud
 // digits span at most 38 + 125 + 130 places.
 var exactContext = apd.Context{Precision: 400, MaxExponent: apd.MaxExponent, MinExponent: apd.MinExponent, Traps: apd.InvalidOperation}
 
-// assign stores v at path p of item. The parent of p must exist and be a
-// map (for a key) or a list (for an index); an index past the end of a list
-// appends.
-func assign(item Item, p Path, v types.AttributeValue) error {
-	if len(p) == 1 {
-		item[p[0].Name] = v
-		return nil
-	}
-	last := p[len(p)-1]
-	switch parent := resolve(item, p[:len(p)-1]).(type) {
-	case *types.AttributeValueMemberM:
-		if !last.IsIndex {
-			parent.Value[last.Name] = v
-			return nil
-		}
-	case *types.AttributeValueMemberL:
-		if last.IsIndex {
-			if last.Index < len(parent.Value) {
-				parent.Value[last.Index] = v
-			} else {
-				parent.Value = append(parent.Value, v)
-			}
-			return nil
-		}
-	}
-	return &Error{Message: msgInvalidUpdatePath}
-}
-
-// remove deletes the value at path p of item, if there is one; a list
-// element is only marked, for sweep. The parent of p must exist.
-func remove(item Item, p Path) error {
-	if len(p) == 1 {
-		delete(item, p[0].Name)
-		return nil
-	}
-	last := p[len(p)-1]
-	switch parent := resolve(item, p[:len(p)-1]).(type) {
-	case *types.AttributeValueMemberM:
-		if !last.IsIndex {
-			delete(parent.Value, last.Name)
-			return nil
-		}
-	case *types.AttributeValueMemberL:
-		if last.IsIndex {
-			if last.Index < len(parent.Value) {
-				parent.Value[last.Index] = removed
-			}
-			return nil
-		}
-	}
-	return &Error{Message: msgInvalidUpdatePath}
-}
-
-// parentValid reports whether the parent of p exists and is a container of
-// the kind p's last step needs.
-func parentValid(item Item, p Path) bool {
-	if len(p) == 1 {
-		return true
-	}
-	last := p[len(p)-1]
-	switch resolve(item, p[:len(p)-1]).(type) {
-	case *types.AttributeValueMemberM:
-		return !last.IsIndex
-	case *types.AttributeValueMemberL:
-		return last.IsIndex
-	}
-	return false
-}
-
-// add is ADD: a number is added to a number, a set's elements to a set of
-// the same type; a missing attribute takes the operand as its value.
-func add(item Item, p Path, v types.AttributeValue) error {
-	old := resolve(item, p)
-	if old == nil {
-		return assign(item, p, v)
-	}
-	var sum types.AttributeValue
-	var err error
+// addValues is ADD to an existing value: a number is added to a number, a
+// set's elements to a set of the same type.
+func addValues(old, v types.AttributeValue) (types.AttributeValue, error) {
 	switch x := old.(type) {
 	case *types.AttributeValueMemberN:
-		sum, err = arith("+", x, v)
+		return arith("+", x, v)
 	case *types.AttributeValueMemberSS:
-		y, ok := v.(*types.AttributeValueMemberSS)
-		if !ok {
-			return &Error{Message: msgIncorrectType}
+		if y, ok := v.(*types.AttributeValueMemberSS); ok {
+			return &types.AttributeValueMemberSS{Value: union(x.Value, y.Value, func(s string) string { return s })}, nil
 		}
-		sum = &types.AttributeValueMemberSS{Value: union(x.Value, y.Value, func(s string) string { return s })}
 	case *types.AttributeValueMemberNS:
-		y, ok := v.(*types.AttributeValueMemberNS)
-		if !ok {
-			return &Error{Message: msgIncorrectType}
+		if y, ok := v.(*types.AttributeValueMemberNS); ok {
+			return &types.AttributeValueMemberNS{Value: union(x.Value, y.Value, numberKey)}, nil
 		}
-		sum = &types.AttributeValueMemberNS{Value: union(x.Value, y.Value, numberKey)}
 	case *types.AttributeValueMemberBS:
-		y, ok := v.(*types.AttributeValueMemberBS)
-		if !ok {
-			return &Error{Message: msgIncorrectType}
+		if y, ok := v.(*types.AttributeValueMemberBS); ok {
+			return &types.AttributeValueMemberBS{Value: union(x.Value, y.Value, func(b []byte) string { return string(b) })}, nil
 		}
-		sum = &types.AttributeValueMemberBS{Value: union(x.Value, y.Value, func(b []byte) string { return string(b) })}
-	default:
-		return &Error{Message: msgIncorrectType}
 	}
-	if err != nil {
-		return err
-	}
-	return assign(item, p, sum)
+	return nil, &Error{Message: msgIncorrectType}
 }
 
-// deleteFromSet is DELETE: the operand's elements leave the set at p; a set
-// left empty is removed, as DynamoDB stores no empty sets.
-func deleteFromSet(item Item, p Path, v types.AttributeValue) error {
-	if !parentValid(item, p) {
-		return &Error{Message: msgInvalidUpdatePath}
-	}
-	old := resolve(item, p)
-	if old == nil {
-		return nil
-	}
+// deleteValues is DELETE from an existing value: the operand's elements
+// leave the set; a set left empty is removed (nil), as DynamoDB stores no
+// empty sets.
+func deleteValues(old, v types.AttributeValue) (types.AttributeValue, error) {
 	var rest types.AttributeValue
 	var n int
 	switch x := old.(type) {
 	case *types.AttributeValueMemberSS:
 		y, ok := v.(*types.AttributeValueMemberSS)
 		if !ok {
-			return &Error{Message: msgIncorrectType}
+			return nil, &Error{Message: msgIncorrectType}
 		}
 		s := difference(x.Value, y.Value, func(s string) string { return s })
 		rest, n = &types.AttributeValueMemberSS{Value: s}, len(s)
 	case *types.AttributeValueMemberNS:
 		y, ok := v.(*types.AttributeValueMemberNS)
 		if !ok {
-			return &Error{Message: msgIncorrectType}
+			return nil, &Error{Message: msgIncorrectType}
 		}
 		s := difference(x.Value, y.Value, numberKey)
 		rest, n = &types.AttributeValueMemberNS{Value: s}, len(s)
 	case *types.AttributeValueMemberBS:
 		y, ok := v.(*types.AttributeValueMemberBS)
 		if !ok {
-			return &Error{Message: msgIncorrectType}
+			return nil, &Error{Message: msgIncorrectType}
 		}
 		s := difference(x.Value, y.Value, func(b []byte) string { return string(b) })
 		rest, n = &types.AttributeValueMemberBS{Value: s}, len(s)
 	default:
-		return &Error{Message: msgIncorrectType}
+		return nil, &Error{Message: msgIncorrectType}
 	}
 	if n == 0 {
-		return remove(item, p)
+		return nil, nil
 	}
-	return assign(item, p, rest)
+	return rest, nil
 }
 
 // numberKey is the canonical text of a number set element.
