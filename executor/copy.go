@@ -33,6 +33,35 @@ type CopyOutput struct {
 	Options format.Options
 }
 
+// CopyInRequest describes the data COPY ... FROM STDIN expects, for the
+// front end that supplies it (a wire server announces it to the client in
+// CopyInResponse).
+type CopyInRequest struct {
+	// Format is the statement's format: csv, text, json, jsonl or ddbjson.
+	Format string
+	// Columns is the number of fields of each csv or text line when the
+	// statement names its attributes; 0 when a header row names them or
+	// the format has no fields.
+	Columns int
+}
+
+// CopyInSource opens the data of a COPY ... FROM STDIN that has started.
+// It is called once, from the goroutine that called Run, when the import
+// is about to read; the executor reads the returned stream to its end (or
+// an error) and then closes it, and closes it early when the statement
+// fails. The stream's read errors end the import with that error.
+type CopyInSource func(ctx context.Context, req CopyInRequest) (io.ReadCloser, error)
+
+type copyInKey struct{}
+
+// WithCopyIn returns ctx carrying the source of the data of
+// COPY ... FROM STDIN run with it: each front end passes its own (the
+// lines after the statement in a script, the CopyData messages of a wire
+// client). Without one, COPY ... FROM STDIN fails with 0A000.
+func WithCopyIn(ctx context.Context, src CopyInSource) context.Context {
+	return context.WithValue(ctx, copyInKey{}, src)
+}
+
 // undefinedFile is PostgreSQL's SQLSTATE for a file that cannot be opened.
 const undefinedFile = "58P01"
 
@@ -43,7 +72,7 @@ func copyOptions(n *planner.CopyTo) format.Options {
 	return format.Options{Delimiter: n.Delimiter, NoHeader: n.NoHeader}
 }
 
-// copyFrom runs COPY t FROM 'file'.
+// copyFrom runs COPY t FROM 'file' | STDIN.
 func (e *Executor) copyFrom(ctx context.Context, env *env, n *planner.CopyFrom) (*Result, error) {
 	res, err := e.putItems(ctx, env, n.Write)
 	if err != nil {
@@ -53,18 +82,40 @@ func (e *Executor) copyFrom(ctx context.Context, env *env, n *planner.CopyFrom) 
 	return res, nil
 }
 
-// openReadFile opens the file of a ReadFile node.
-func (e *Executor) openReadFile(n *planner.ReadFile) (RowIter, error) {
-	f, err := os.Open(n.File)
-	if err != nil {
-		return nil, fileError(err, n.File, "reading")
+// openReadFile opens the file of a ReadFile node, or the front end's data
+// for COPY ... FROM STDIN.
+func (e *Executor) openReadFile(ctx context.Context, n *planner.ReadFile) (RowIter, error) {
+	var in io.ReadCloser
+	label := fmt.Sprintf("file %q", n.File)
+	if n.Stdin {
+		src, _ := ctx.Value(copyInKey{}).(CopyInSource)
+		if src == nil {
+			return nil, sqlerr.New(sqlerr.FeatureNotSupported, "COPY FROM STDIN needs data from the client, and none can be sent here").
+				WithHint("load a file with COPY t FROM 'file'")
+		}
+		cols := 0
+		if n.Format == "csv" || n.Format == "text" {
+			cols = len(n.Columns)
+		}
+		var err error
+		if in, err = src(ctx, CopyInRequest{Format: string(n.Format), Columns: cols}); err != nil {
+			return nil, err
+		}
+		label = "COPY from STDIN"
+	} else {
+		f, err := os.Open(n.File)
+		if err != nil {
+			return nil, fileError(err, n.File, "reading")
+		}
+		in = f
 	}
-	r, err := format.NewReader(string(n.Format), f, format.ReadOptions{Delimiter: n.Delimiter})
+	r, err := format.NewReader(string(n.Format), in, format.ReadOptions{Delimiter: n.Delimiter,
+		Columns: n.Columns, SkipHeader: n.SkipHeader})
 	if err != nil {
-		f.Close()
+		in.Close()
 		return nil, err
 	}
-	return &fileRows{f: f, r: r, n: n}, nil
+	return &fileRows{f: in, r: r, n: n, label: label}, nil
 }
 
 // fileError describes a file that cannot be opened or written.
@@ -80,9 +131,11 @@ func fileError(err error, file, verb string) error {
 
 // fileRows yields the items of a file, checking that each holds the key.
 type fileRows struct {
-	f *os.File
+	f io.ReadCloser
 	r format.ItemReader
 	n *planner.ReadFile
+	// label names the input in errors: file "x.csv", or COPY from STDIN.
+	label string
 }
 
 func (r *fileRows) Next() (Item, error) {
@@ -105,14 +158,14 @@ func (r *fileRows) Next() (Item, error) {
 	return it, nil
 }
 
-// fail names the file in err, whose message starts with the line.
+// fail names the input in err, whose message starts with the line.
 func (r *fileRows) fail(err error) error {
 	var se *sqlerr.Error
 	if !errors.As(err, &se) {
-		return &sqlerr.Error{Code: sqlerr.InvalidText, Message: fmt.Sprintf("file %q: %s", r.n.File, err), Err: err}
+		return &sqlerr.Error{Code: sqlerr.InvalidText, Message: fmt.Sprintf("%s: %s", r.label, err), Err: err}
 	}
 	c := *se
-	c.Message = fmt.Sprintf("file %q, %s", r.n.File, se.Message)
+	c.Message = fmt.Sprintf("%s, %s", r.label, se.Message)
 	return &c
 }
 

@@ -215,7 +215,7 @@ func (e *Executor) open(ctx context.Context, env *env, node planner.Node) (RowIt
 	case planner.SingleRow, *planner.SingleRow:
 		return e.openSingleRow(ctx, env)
 	case *planner.ReadFile:
-		return e.openReadFile(n)
+		return e.openReadFile(ctx, n)
 	}
 	return nil, sqlerr.New(sqlerr.Internal, "executor: unexpected plan node %T", node)
 }

@@ -43,8 +43,9 @@ type TxAction struct {
 	put      *planner.PutItem
 	putItem  Item
 	keyAttrs []string
-	// check is set for a condition check (EXISTS).
-	check bool
+	// check is set for a condition check (EXISTS), notExists for NOT
+	// EXISTS.
+	check, notExists bool
 }
 
 // PrepareTx prepares plan, with params bound, as one action of a
@@ -126,7 +127,10 @@ func (e *Executor) PrepareTx(p *planner.Plan, params []types.AttributeValue, lab
 		if err != nil {
 			return nil, err
 		}
-		a.Tag, a.check = "EXISTS (pending)", true
+		a.Tag, a.check, a.notExists = "EXISTS (pending)", true, n.Not
+		if n.Not {
+			a.Tag = "NOT EXISTS (pending)"
+		}
 		a.write.ConditionCheck = &types.ConditionCheck{
 			TableName:                 aws.String(n.Table),
 			Key:                       key,
@@ -253,6 +257,8 @@ func txError(err error, actions []*TxAction) error {
 			case a.put != nil:
 				e = duplicateKey(a.put, a.putItem, err)
 				e.Message = fmt.Sprintf("pending statement %d: %s", i+1, e.Message)
+			case a.notExists:
+				e = sqlerr.New(sqlerr.CheckViolation, "pending statement %d: NOT EXISTS found an item matching the condition", i+1)
 			case a.check:
 				e = sqlerr.New(sqlerr.CheckViolation, "pending statement %d: EXISTS found no item matching the condition", i+1)
 			default:

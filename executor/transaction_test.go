@@ -256,3 +256,32 @@ func TestConditionCheckInTransaction(t *testing.T) {
 	_, err = e.Run(context.Background(), check, []types.AttributeValue{avS("a"), avN("5")})
 	wantState(t, err, sqlerr.FeatureNotSupported, "")
 }
+
+func TestNotExistsCheckInTransaction(t *testing.T) {
+	api := &scriptedAPI{respond: func(string, any) (any, error) {
+		return nil, &types.TransactionCanceledException{CancellationReasons: []types.CancellationReason{
+			{Code: aws.String("None")}, {Code: aws.String("ConditionalCheckFailed")}}}
+	}}
+	e := New(api, Options{})
+	check := &planner.Plan{Tag: "NOT EXISTS", Root: &planner.ConditionCheck{Table: "T", Key: planner.Key{{Attr: "pk", Value: txParam(0)}},
+		Condition: "attribute_not_exists(#n0) OR (NOT (#n1 > :v0))", Names: map[string]string{"#n0": "pk", "#n1": "n"},
+		Values: map[string]parser.Expr{":v0": txParam(1)}, Not: true}, NumParams: 2}
+	a, err := e.PrepareTx(check, []types.AttributeValue{avS("a"), avN("5")}, "NOT EXISTS(...)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Tag != "NOT EXISTS (pending)" {
+		t.Fatalf("action %+v, want a pending NOT EXISTS check", a)
+	}
+	actions := append([]*TxAction{txWrites(t, e)[1]}, a)
+	_, err = e.CommitWrites(context.Background(), actions, "tok")
+	wantState(t, err, sqlerr.CheckViolation, "transaction canceled, nothing applied: pending statement 2: NOT EXISTS found an item matching the condition")
+	in := api.calls[0].In.(*dynamodb.TransactWriteItemsInput)
+	sameInput(t, in.TransactItems[1].ConditionCheck, &types.ConditionCheck{
+		TableName:                 aws.String("T"),
+		Key:                       Item{"pk": avS("a")},
+		ConditionExpression:       aws.String("attribute_not_exists(#n0) OR (NOT (#n1 > :v0))"),
+		ExpressionAttributeNames:  map[string]string{"#n0": "pk", "#n1": "n"},
+		ExpressionAttributeValues: Item{":v0": avN("5")},
+	})
+}

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/ddbsql/ddbsql/parser"
 	"github.com/ddbsql/ddbsql/planner"
 	"github.com/ddbsql/ddbsql/sqlerr"
 	"github.com/ddbsql/ddbsql/value"
@@ -412,7 +413,6 @@ func (e *Executor) writeEach(ctx context.Context, env *env, n *planner.WriteEach
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	matchedBefore, writtenBefore, skippedBefore, resuming := resumedCounts(ctx)
 	resuming = resuming && tr != nil
 	if resuming {
@@ -420,8 +420,74 @@ func (e *Executor) writeEach(ctx context.Context, env *env, n *planner.WriteEach
 		ws.written.Store(writtenBefore)
 		ws.skipped.Store(skippedBefore)
 	}
+	w := &setWrite{n: n, table: table, verb: verb, tag: tag, names: names, vals: vals,
+		rows: rows, tr: tr, ws: ws, resuming: resuming, writtenBefore: writtenBefore}
+	if returning(n) == parser.ReturnNothing {
+		defer rows.Close()
+		if err := e.runSetWrite(ctx, env, w, nil); err != nil {
+			return nil, writeProgress(ctx, err, table, ws)
+		}
+		res := &Result{}
+		w.finish(res)
+		return res, nil
+	}
+	return e.streamSetWrite(ctx, env, w), nil
+}
+
+// setWrite is one set-based UPDATE or DELETE under way: the node, its
+// evaluated expression values, the read it writes the items of and the
+// counts so far.
+type setWrite struct {
+	n                *planner.WriteEach
+	table, verb, tag string
+	names            map[string]string
+	vals             map[string]types.AttributeValue
+	rows             RowIter
+	tr               *positionTracker
+	ws               *writeStats
+	resuming         bool
+	writtenBefore    int64
+}
+
+// returning is the RETURNING clause of a set-based write.
+func returning(n *planner.WriteEach) parser.Returning {
+	if n.Update != nil {
+		return n.Update.Returning
+	}
+	return n.Delete.Returning
+}
+
+// finish fills res with the statement's outcome: the tag (with the count
+// of items written unless rows were returned, which front ends count), the
+// counts and the notices.
+func (w *setWrite) finish(res *Result) {
+	modified, matched, skipped := w.ws.written.Load(), w.ws.matched.Load(), w.ws.skipped.Load()
+	res.Tag = w.tag + " " + strconv.FormatInt(modified, 10)
+	if res.Rows != nil {
+		res.Tag = w.tag
+	}
+	res.RowsAffected, res.Matched, res.Skipped = modified, matched, skipped
+	if w.resuming {
+		res.Notices = append(res.Notices, resumeNotice(w.writtenBefore, w.verb))
+	}
+	if skipped > 0 {
+		res.Notices = append(res.Notices, fmt.Sprintf(
+			"%d of %d matching items were skipped: they changed or disappeared between the read and the write, so the WHERE clause no longer held",
+			skipped, matched))
+	}
+}
+
+// runSetWrite writes every item w's read yields, each with its own
+// conditional write, on the worker pool. An item whose condition fails
+// (changed or deleted since it was read) is skipped. emit, when not nil,
+// receives the item each successful write returns (RETURNING); it is
+// called from the workers and may block, which holds the writes back.
+func (e *Executor) runSetWrite(ctx context.Context, env *env, w *setWrite, emit func(context.Context, Item) error) error {
+	n, table, ws, tr := w.n, w.table, w.ws, w.tr
+	names, vals := w.names, w.vals
+	ret := returning(n)
 	next := func() (claimedItem, error) {
-		it, err := rows.Next()
+		it, err := w.rows.Next()
 		if err != nil {
 			return claimedItem{}, err
 		}
@@ -437,12 +503,13 @@ func (e *Executor) writeEach(ctx context.Context, env *env, n *planner.WriteEach
 		ws.matched.Add(1)
 		return claimedItem{item: key, page: page}, nil
 	}
-	err = runPool(ctx, e.opts.Concurrency, next, func(ctx context.Context, c claimedItem) error {
+	return runPool(ctx, e.opts.Concurrency, next, func(ctx context.Context, c claimedItem) error {
 		if err := ws.budget.reserve(ctx, 1); err != nil {
 			return err
 		}
 		var err error
 		var consumed float64
+		var returned Item
 		env.recordCall()
 		if n.Update != nil {
 			var out *dynamodb.UpdateItemOutput
@@ -453,25 +520,30 @@ func (e *Executor) writeEach(ctx context.Context, env *env, n *planner.WriteEach
 				ConditionExpression:       optString(n.Update.Condition),
 				ExpressionAttributeNames:  names,
 				ExpressionAttributeValues: vals,
+				ReturnValues:              returnValues(ret),
 				ReturnConsumedCapacity:    types.ReturnConsumedCapacityTotal,
 			})
 			if err == nil {
 				env.recordCapacity(out.ConsumedCapacity)
-				consumed = capacityOf(out.ConsumedCapacity)
+				consumed, returned = capacityOf(out.ConsumedCapacity), out.Attributes
 			}
 		} else {
-			var out *dynamodb.DeleteItemOutput
-			out, err = e.api.DeleteItem(ctx, &dynamodb.DeleteItemInput{
+			in := &dynamodb.DeleteItemInput{
 				TableName:                 aws.String(table),
 				Key:                       c.item,
 				ConditionExpression:       optString(n.Delete.Condition),
 				ExpressionAttributeNames:  names,
 				ExpressionAttributeValues: vals,
 				ReturnConsumedCapacity:    types.ReturnConsumedCapacityTotal,
-			})
+			}
+			if ret != parser.ReturnNothing {
+				in.ReturnValues = types.ReturnValueAllOld
+			}
+			var out *dynamodb.DeleteItemOutput
+			out, err = e.api.DeleteItem(ctx, in)
 			if err == nil {
 				env.recordCapacity(out.ConsumedCapacity)
-				consumed = capacityOf(out.ConsumedCapacity)
+				consumed, returned = capacityOf(out.ConsumedCapacity), out.Attributes
 			}
 		}
 		switch {
@@ -480,33 +552,107 @@ func (e *Executor) writeEach(ctx context.Context, env *env, n *planner.WriteEach
 			ws.written.Add(1)
 			tr.finish(c.page, 1, 0)
 		case isErrorCode(err, "ConditionalCheckFailedException"):
-			// A failed condition still consumes a write unit.
+			// A failed condition still consumes a write unit; a skipped
+			// item returns nothing.
 			ws.budget.settle(1, 1)
 			ws.skipped.Add(1)
 			tr.finish(c.page, 0, 1)
+			env.stats.progress()
+			return nil
 		default:
 			return mapTableError(err, table)
 		}
 		env.stats.progress()
-		return nil
+		if emit == nil {
+			return nil
+		}
+		if returned == nil {
+			// UPDATED_OLD / UPDATED_NEW of a write that changed nothing
+			// returns no attributes: still a row, as for one item.
+			returned = Item{}
+		}
+		return emit(ctx, returned)
 	})
-	if err != nil {
-		return nil, writeProgress(ctx, err, table, ws)
+}
+
+// streamSetWrite runs a set-based write with RETURNING: the writes run in
+// the background, on the worker pool, and the item each write returns is a
+// row as soon as it completes, so that the rows of a large write stream
+// instead of being held. Rows come in the order the writes complete. A
+// consumer slower than the writes holds them back (the channel is as deep
+// as the pool), so memory stays bounded. The result's counts, tag and
+// notices are filled in when the last row has been read; the tag is the
+// verb, which front ends complete with the count of rows, the count of
+// items written. Close stops handing out items, lets the writes in flight
+// finish and waits for them.
+func (e *Executor) streamSetWrite(ctx context.Context, env *env, w *setWrite) *Result {
+	wctx, cancel := context.WithCancelCause(ctx)
+	sr := &setWriteRows{
+		out:    make(chan Item, e.opts.Concurrency),
+		done:   make(chan struct{}),
+		cancel: cancel,
+		w:      w,
 	}
-	modified, matched, skipped := ws.written.Load(), ws.matched.Load(), ws.skipped.Load()
-	res := &Result{
-		Tag:          tag + " " + strconv.FormatInt(modified, 10),
-		RowsAffected: modified,
-		Matched:      matched,
-		Skipped:      skipped,
+	sr.res = &Result{Tag: w.tag, Rows: sr}
+	go func() {
+		defer close(sr.done)
+		defer w.rows.Close()
+		err := e.runSetWrite(wctx, env, w, func(ctx context.Context, it Item) error {
+			select {
+			case sr.out <- it:
+				return nil
+			case <-ctx.Done():
+				return context.Cause(ctx)
+			}
+		})
+		if err != nil {
+			sr.err = writeProgress(wctx, err, w.table, w.ws)
+		}
+		close(sr.out)
+	}()
+	return sr.res
+}
+
+// errRowsClosed cancels the writes of a RETURNING whose rows were closed
+// before the end.
+var errRowsClosed = sqlerr.New(sqlerr.QueryCanceled, "canceling statement: its returned rows were closed")
+
+// setWriteRows are the rows of a set-based write with RETURNING.
+type setWriteRows struct {
+	out    chan Item
+	done   chan struct{}
+	cancel context.CancelCauseFunc
+	w      *setWrite
+	res    *Result
+	// err is the writes' error, set before out is closed.
+	err      error
+	finished bool
+}
+
+func (r *setWriteRows) Next() (Item, error) {
+	if r.finished {
+		return nil, io.EOF
 	}
-	if resuming {
-		res.Notices = append(res.Notices, resumeNotice(writtenBefore, verb))
+	it, ok := <-r.out
+	if ok {
+		return it, nil
 	}
-	if skipped > 0 {
-		res.Notices = append(res.Notices, fmt.Sprintf(
-			"%d of %d matching items were skipped: they changed or disappeared between the read and the write, so the WHERE clause no longer held",
-			skipped, matched))
+	<-r.done
+	r.finished = true
+	if r.err != nil {
+		return nil, r.err
 	}
-	return res, nil
+	r.w.finish(r.res)
+	return nil, io.EOF
+}
+
+func (r *setWriteRows) Close() error {
+	r.cancel(errRowsClosed)
+	// Unblock a worker waiting to hand over a row, then wait for the
+	// writes in flight.
+	for range r.out {
+	}
+	<-r.done
+	r.finished = true
+	return nil
 }

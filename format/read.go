@@ -27,14 +27,24 @@ type ItemReader interface {
 
 // ReadOptions tune NewReader.
 type ReadOptions struct {
-	// Delimiter separates csv fields; 0 is a comma.
+	// Delimiter separates csv fields (0: a comma) and text fields (0: a
+	// tab).
 	Delimiter rune
+	// Columns, for csv and text, are the attributes the fields of each
+	// line go to, in order; a name may carry a type as a header field does
+	// ("price:N"). Empty: the first line is a header row naming them.
+	Columns []string
+	// SkipHeader, with Columns, reads the first line as a header row and
+	// ignores it, as PostgreSQL's COPY FROM ... HEADER does.
+	SkipHeader bool
 }
 
 // NewReader returns a reader of the items in r, in format name:
 //
 //   - csv: RFC 4180 with a header row naming the attributes (see csvReader
 //     for how fields become values);
+//   - text: PostgreSQL COPY's text format, tab-separated with \N for NULL
+//     and backslash escapes (see copyTextReader);
 //   - json: one array of plain JSON objects;
 //   - jsonl: one plain JSON object per line (blank lines are skipped);
 //   - ddbjson: one item per line in DynamoDB's AttributeValue JSON, as
@@ -48,7 +58,9 @@ type ReadOptions struct {
 func NewReader(name string, r io.Reader, opts ReadOptions) (ItemReader, error) {
 	switch strings.ToLower(name) {
 	case "csv":
-		return newCSVReader(r, opts), nil
+		return newCSVReader(r, opts)
+	case "text":
+		return newCopyTextReader(r, opts)
 	case "json":
 		return newJSONArrayReader(r), nil
 	case "jsonl":
@@ -56,7 +68,7 @@ func NewReader(name string, r io.Reader, opts ReadOptions) (ItemReader, error) {
 	case "ddbjson":
 		return &lineReader{in: bufio.NewReaderSize(r, 64<<10), parse: UnmarshalItemJSON}, nil
 	}
-	return nil, sqlerr.New(sqlerr.InvalidParameter, "unknown input format %q (formats: csv, json, jsonl, ddbjson)", name)
+	return nil, sqlerr.New(sqlerr.InvalidParameter, "unknown input format %q (formats: csv, text, json, jsonl, ddbjson)", name)
 }
 
 // lineError returns the error of the item on line: SQLSTATE 22P02 unless err

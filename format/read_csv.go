@@ -31,12 +31,15 @@ import (
 // which stay strings, so that codes with leading zeros survive), true and
 // false are BOOL, anything else is S. An empty field, typed or not, leaves
 // the attribute out of the item: CSV cannot tell an empty string from no
-// value.
+// value. ReadOptions.Columns, when given, name the attributes instead of
+// the header (which is then skipped with SkipHeader, or absent).
 type csvReader struct {
 	in    *csv.Reader
 	cols  []csvColumn
 	at    int
 	ready bool
+	// skip is set when a header row is to be read and ignored.
+	skip bool
 }
 
 // csvColumn is one header field: the attribute name and its type ("" to
@@ -50,13 +53,22 @@ type csvColumn struct {
 var csvTypes = map[string]bool{"S": true, "N": true, "B": true, "BOOL": true, "NULL": true,
 	"M": true, "L": true, "SS": true, "NS": true, "BS": true}
 
-func newCSVReader(r io.Reader, opts ReadOptions) *csvReader {
+func newCSVReader(r io.Reader, opts ReadOptions) (*csvReader, error) {
 	in := csv.NewReader(r)
 	if opts.Delimiter != 0 {
 		in.Comma = opts.Delimiter
 	}
 	in.ReuseRecord = true
-	return &csvReader{in: in}
+	cr := &csvReader{in: in}
+	if len(opts.Columns) > 0 {
+		cols, err := parseColumns(opts.Columns)
+		if err != nil {
+			return nil, err
+		}
+		cr.cols, cr.ready, cr.skip = cols, true, opts.SkipHeader
+		in.FieldsPerRecord = len(cols)
+	}
+	return cr, nil
 }
 
 func (r *csvReader) Line() int { return r.at }
@@ -66,6 +78,17 @@ func (r *csvReader) Next() (Item, error) {
 		if err := r.header(); err != nil {
 			return nil, err
 		}
+	}
+	if r.skip {
+		r.skip = false
+		r.in.FieldsPerRecord = 0 // the header may have other fields
+		if _, err := r.in.Read(); err != nil {
+			if err == io.EOF {
+				return nil, io.EOF
+			}
+			return nil, csvError(err)
+		}
+		r.in.FieldsPerRecord = len(r.cols)
 	}
 	rec, err := r.in.Read()
 	if err == io.EOF {
@@ -100,25 +123,37 @@ func (r *csvReader) header() error {
 	}
 	r.ready = true
 	r.at = 1
-	seen := map[string]bool{}
-	for i, h := range rec {
-		if i == 0 {
-			h = strings.TrimPrefix(h, "\ufeff") // a byte order mark from a spreadsheet
-		}
+	if len(rec) > 0 {
+		rec[0] = strings.TrimPrefix(rec[0], "\ufeff") // a byte order mark from a spreadsheet
+	}
+	cols, err := parseColumns(rec)
+	if err != nil {
+		return lineError(1, err)
+	}
+	r.cols = cols
+	return nil
+}
+
+// parseColumns reads the attribute names of a header row or a column
+// list, each with an optional type suffix ("price:N").
+func parseColumns(names []string) ([]csvColumn, error) {
+	cols := make([]csvColumn, 0, len(names))
+	seen := make(map[string]bool, len(names))
+	for i, h := range names {
 		col := csvColumn{name: h}
 		if j := strings.LastIndexByte(h, ':'); j > 0 && csvTypes[strings.ToUpper(h[j+1:])] {
 			col = csvColumn{name: h[:j], typ: strings.ToUpper(h[j+1:])}
 		}
 		if col.name == "" {
-			return lineError(1, fmt.Errorf("header field %d is empty; each column needs an attribute name", i+1))
+			return nil, fmt.Errorf("header field %d is empty; each column needs an attribute name", i+1)
 		}
 		if seen[col.name] {
-			return lineError(1, fmt.Errorf("the header names attribute %q twice", col.name))
+			return nil, fmt.Errorf("the header names attribute %q twice", col.name)
 		}
 		seen[col.name] = true
-		r.cols = append(r.cols, col)
+		cols = append(cols, col)
 	}
-	return nil
+	return cols, nil
 }
 
 // csvError turns encoding/csv's errors ("record on line 3: wrong number of

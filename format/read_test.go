@@ -58,6 +58,10 @@ func TestReaders(t *testing.T) {
 				`"m":{"M":{"a":{"L":[{"N":"1"},{"NULL":true}]}}},"l":{"L":[{"S":"x"},{"N":"2"}]},"ss":{"SS":["a","b"]},` +
 				`"ns":{"NS":["1","2.5"]},"bs":{"BS":["AA=="]},"a:x":{"N":"9"}}`}, []int{2}},
 		{"csv empty", "csv", "", ReadOptions{}, nil, nil},
+		{"csv columns", "csv", "a,1\nb,\n", ReadOptions{Columns: []string{"pk", "n:S"}},
+			[]string{`{"pk":{"S":"a"},"n":{"S":"1"}}`, `{"pk":{"S":"b"}}`}, []int{1, 2}},
+		{"csv columns, header skipped", "csv", "id,num,extra\na,1\n", ReadOptions{Columns: []string{"pk", "n"}, SkipHeader: true},
+			[]string{`{"pk":{"S":"a"},"n":{"N":"1"}}`}, []int{2}},
 		{"json", "json", "[\n  {\"pk\": \"a\", \"n\": 1.50, \"o\": {\"x\": [true, null]}},\n\n  {\"pk\": \"b\"}\n]\n", ReadOptions{},
 			[]string{`{"pk":{"S":"a"},"n":{"N":"1.50"},"o":{"M":{"x":{"L":[{"BOOL":true},{"NULL":true}]}}}}`, `{"pk":{"S":"b"}}`}, []int{2, 4}},
 		{"json empty", "json", "[]", ReadOptions{}, nil, nil},

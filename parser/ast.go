@@ -277,11 +277,13 @@ type Rollback struct {
 	Pos Pos
 }
 
-// Exists is EXISTS(SELECT ... FROM t WHERE <full key> [AND condition]) as
-// a statement: inside a transaction, a condition check (the item must exist
-// and match the condition, or the transaction is canceled).
+// Exists is [NOT] EXISTS(SELECT ... FROM t WHERE <full key> [AND
+// condition]) as a statement: inside a transaction, a condition check (the
+// item must exist and match the condition, or with Not must not, or the
+// transaction is canceled).
 type Exists struct {
 	Pos    Pos
+	Not    bool
 	Select *Select
 }
 

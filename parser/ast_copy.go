@@ -19,9 +19,10 @@ const (
 	CopyDDBJSON CopyFormat = "ddbjson"
 )
 
-// Copy is COPY t FROM 'file', COPY t TO 'file' | STDOUT or
-// COPY (SELECT ...) TO 'file' | STDOUT, with options in parentheses
-// (optionally after WITH): FORMAT, HEADER, DELIMITER and UPSERT.
+// Copy is COPY t [(attr, ...)] FROM 'file' | STDIN, COPY t TO 'file' |
+// STDOUT or COPY (SELECT ...) TO 'file' | STDOUT, with options in
+// parentheses (optionally after WITH): FORMAT, HEADER, DELIMITER and
+// UPSERT.
 type Copy struct {
 	Pos Pos
 	// Table is the table read or written; "" when Query is set.
@@ -30,17 +31,28 @@ type Copy struct {
 	Query *Select
 	// From is set for COPY ... FROM (an import); else the statement exports.
 	From bool
+	// Columns are the attributes an import's csv or text fields are
+	// written to, in order (COPY t (a, b) FROM ...); a name may carry a
+	// type as a csv header does ("price:N"). Empty: the header row names
+	// them.
+	Columns []string
 	// File is the file named, relative to the working directory; "" with
-	// Stdout.
+	// Stdout or Stdin.
 	File   string
 	Stdout bool
+	// Stdin is COPY ... FROM STDIN: the data follows from the front end
+	// (the lines after the statement in a script, CopyData messages over
+	// the wire protocol).
+	Stdin bool
 	// Format is the file's format. When not given it is CopyText for
-	// COPY ... TO STDOUT, as PostgreSQL's clients expect, and CopyCSV for
-	// files, which COPY FROM reads back.
+	// COPY ... TO STDOUT and FROM STDIN, as PostgreSQL's clients expect,
+	// and CopyCSV for files, which COPY FROM reads back.
 	Format CopyFormat
-	// NoHeader leaves out the header row of a csv or text export. Files in
-	// csv have one unless HEADER false is given (COPY FROM needs it);
-	// STDOUT and the text format, as in PostgreSQL, only with HEADER true.
+	// NoHeader means the csv or text data has no header row: an export
+	// leaves it out, an import takes the attribute names from Columns.
+	// Files in csv have one unless HEADER false is given; STDIN, STDOUT
+	// and the text format, as in PostgreSQL, only with HEADER true. An
+	// import with Columns and a header row skips the header.
 	NoHeader bool
 	// Delimiter is the field delimiter; "" is the format's own (a comma
 	// for csv, a tab for text).

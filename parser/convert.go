@@ -160,7 +160,7 @@ func (c *converter) statement(s statement) Statement {
 	case *rollbackStmt:
 		return &Rollback{Pos: pos(s.Pos)}
 	case *existsStmt:
-		return &Exists{Pos: pos(s.Pos), Select: c.selectStmt(&s.Select)}
+		return &Exists{Pos: pos(s.Pos), Not: s.Not, Select: c.selectStmt(&s.Select)}
 	case *setStmt:
 		return c.setStmt(s)
 	case *resetStmt:

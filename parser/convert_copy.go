@@ -12,8 +12,7 @@ import (
 // copyOptionNames lists COPY's options, for error messages.
 const copyOptionNames = "FORMAT, HEADER, DELIMITER, UPSERT"
 
-// copyFormats are the formats COPY reads and writes (text is written
-// only).
+// copyFormats are the formats COPY reads and writes.
 var copyFormats = []CopyFormat{CopyCSV, CopyText, CopyJSON, CopyJSONL, CopyDDBJSON}
 
 // copyFormatNames lists the formats for error messages.
@@ -29,6 +28,7 @@ func (c *converter) copyStmt(s *copyStmt) *Copy {
 	} else {
 		out.Table = name(s.Table.Name)
 	}
+	c.copyColumns(out, s)
 	switch {
 	case s.File.Type != 0:
 		out.File = unquote(s.File.Value, '\'')
@@ -36,22 +36,15 @@ func (c *converter) copyStmt(s *copyStmt) *Copy {
 			c.fail(s.File.Pos, "COPY needs a file name")
 		}
 	case out.From && strings.EqualFold(s.Std.Value, "STDIN"):
-		// The hint serves both front ends: the shell and scripts read a
-		// named file on the user's machine, while the wire server
-		// refuses files (they would be the server's) and does not take
-		// COPY data from clients.
-		if c.err == nil {
-			c.failCode(sqlerr.FeatureNotSupported, s.Std.Pos, "COPY FROM STDIN is not supported")
-			c.err.WithHint("in ddbsql's shell or a script (ddbsql -c, -f), COPY t FROM 'file' loads a file from your machine; " +
-				"over the PostgreSQL protocol (ddbsql serve) COPY cannot load data yet")
-		}
+		out.Stdin = true
+		out.Format = CopyText
 	case !out.From && strings.EqualFold(s.Std.Value, "STDOUT"):
 		out.Stdout = true
 		out.Format = CopyText
 	default:
 		want := "a quoted file name or STDOUT"
 		if out.From {
-			want = "a quoted file name"
+			want = "a quoted file name or STDIN"
 		}
 		c.failNear(s.Std, "expected "+want)
 	}
@@ -117,13 +110,43 @@ func (c *converter) copyStmt(s *copyStmt) *Copy {
 	return out
 }
 
+// copyColumns reads the column list of COPY t (a, b) FROM: the attributes
+// the fields of an import go to.
+func (c *converter) copyColumns(out *Copy, s *copyStmt) {
+	if len(s.Columns) == 0 {
+		return
+	}
+	if !strings.EqualFold(s.Dir.Value, "FROM") {
+		c.failCode(sqlerr.FeatureNotSupported, s.Columns[0].Name.Pos,
+			"a column list applies to COPY FROM; export attributes with COPY (SELECT a, b FROM t) TO ...")
+		return
+	}
+	seen := make(map[string]bool, len(s.Columns))
+	for _, col := range s.Columns {
+		tok := col.Name
+		n := name(tok)
+		if seen[n] {
+			c.failNear(tok, "attribute "+quoteIdent(n)+" is named twice in the column list")
+			return
+		}
+		seen[n] = true
+		out.Columns = append(out.Columns, n)
+	}
+}
+
 // copyLayout checks HEADER and DELIMITER against the format and settles the
-// header: csv files have one unless HEADER false (COPY FROM needs it),
-// STDOUT and the text format only with HEADER true, as in PostgreSQL.
+// header: csv files have one unless HEADER false, STDIN, STDOUT and the
+// text format only with HEADER true, as in PostgreSQL. An import needs the
+// attribute names, from a header row or a column list.
 func (c *converter) copyLayout(out *Copy, header *bool, headerTok, delimTok lexer.Token) {
 	switch out.Format {
 	case CopyCSV, CopyText:
 	default:
+		if len(out.Columns) > 0 {
+			c.failCode(sqlerr.FeatureNotSupported, out.Pos.lexerPos(),
+				"a column list applies to FORMAT csv and text only: the items of %s name their attributes", out.Format)
+			return
+		}
 		for _, tok := range []lexer.Token{headerTok, delimTok} {
 			if tok.Type != 0 {
 				c.failCode(sqlerr.FeatureNotSupported, tok.Pos, "COPY option %s applies to FORMAT csv and text only", strings.ToUpper(tok.Value))
@@ -142,23 +165,20 @@ func (c *converter) copyLayout(out *Copy, header *bool, headerTok, delimTok lexe
 	case out.Format == CopyText && strings.ContainsAny(out.Delimiter, "\\."):
 		c.failNear(delimTok, "DELIMITER of the text format cannot be a backslash or a period")
 	}
-	if out.From && out.Format == CopyText {
-		c.failCode(sqlerr.FeatureNotSupported, out.Pos.lexerPos(), "COPY FROM reads csv, json, jsonl and ddbjson; the text format is written only")
-	}
-	if out.From && out.NoHeader {
+	if out.From && out.NoHeader && len(out.Columns) == 0 {
 		at := headerTok.Pos
 		if headerTok.Type == 0 {
 			at = out.Pos.lexerPos()
 		}
 		c.failCode(sqlerr.FeatureNotSupported, at,
-			"COPY FROM needs a CSV header row: its names are the attributes each field is written to")
+			"COPY FROM in %s needs the attribute names: a header row (HEADER true) or a column list, COPY t (a, b) FROM ...", out.Format)
 	}
 }
 
 // copyHeaderDefault reports whether an export in out's format has a header
 // row when HEADER is not given.
 func copyHeaderDefault(out *Copy) bool {
-	return out.Format == CopyCSV && !out.Stdout
+	return out.Format == CopyCSV && !out.Stdout && !out.Stdin
 }
 
 // lexerPos converts a position back for error reporting.
@@ -176,6 +196,10 @@ func (c *converter) copyFormat(o *copyOpt) CopyFormat {
 		if strings.EqualFold(v, string(f)) {
 			return f
 		}
+	}
+	if strings.EqualFold(v, "binary") {
+		c.failCode(sqlerr.FeatureNotSupported, o.Value.Pos, "COPY BINARY is not supported; the formats are %s", copyFormatNames)
+		return CopyCSV
 	}
 	if o.Value.Type == 0 {
 		c.failNear(o.Name, "FORMAT needs a value: csv, text, json, jsonl or ddbjson")

@@ -17,6 +17,13 @@ func TestParseCopy(t *testing.T) {
 		{`COPY (SELECT a, b FROM t WHERE pk = 'x') TO 'out.json' (FORMAT json)`,
 			`(copy (select (items a b) (from t) (where (= pk 'x'))) (to 'out.json') (format json))`},
 		{`COPY "copy" TO stdout (format DDBJSON)`, `(copy copy (to stdout) (format ddbjson))`},
+		{`COPY t (pk, "Sort Key", "n:N") FROM stdin`, `(copy t (columns pk "Sort Key" "n:N") (from stdin) (format text) (header false))`},
+		{`COPY t FROM STDIN csv header`, `(copy t (from stdin) (format csv))`},
+		{`COPY t FROM STDIN WITH (FORMAT csv, HEADER true, DELIMITER ';')`, `(copy t (from stdin) (format csv) (delimiter ';'))`},
+		{`COPY t (a, b) FROM STDIN (FORMAT csv)`, `(copy t (columns a b) (from stdin) (format csv) (header false))`},
+		{`COPY t (a) FROM 'f.csv' (HEADER true)`, `(copy t (columns a) (from 'f.csv') (format csv))`},
+		{`COPY t FROM STDIN (FORMAT jsonl, UPSERT)`, `(copy t (from stdin) (format jsonl) (upsert))`},
+		{`COPY t FROM 'f.txt' (FORMAT text, HEADER)`, `(copy t (from 'f.txt') (format text))`},
 	})
 }
 
@@ -36,6 +43,11 @@ func TestFormatCopy(t *testing.T) {
 		{`COPY t TO 'out.txt' (FORMAT text)`, `COPY t TO 'out.txt' (FORMAT text)`},
 		{`COPY t TO STDOUT (DELIMITER ',')`, `COPY t TO STDOUT (FORMAT text, DELIMITER ',')`},
 		{`copy "to" to 'x''y'`, `COPY "to" TO 'x''y' (FORMAT csv)`},
+		{`copy t from stdin (header)`, `COPY t FROM STDIN (FORMAT text, HEADER true)`},
+		{`copy t (a, "B b") from stdin csv header`, `COPY t (a, "B b") FROM STDIN (FORMAT csv, HEADER true)`},
+		{`copy t (a) from stdin (format csv, header false)`, `COPY t (a) FROM STDIN (FORMAT csv)`},
+		{`copy t (a) from 'f' (format csv, header false)`, `COPY t (a) FROM 'f' (FORMAT csv, HEADER false)`},
+		{`copy t from stdin (format ddbjson)`, `COPY t FROM STDIN (FORMAT ddbjson)`},
 	} {
 		s, err := ParseOne(tc.in)
 		if err != nil {
@@ -56,7 +68,12 @@ func TestCopyErrors(t *testing.T) {
 		column int
 		msg    string
 	}{
-		{`COPY t FROM STDIN`, sqlerr.FeatureNotSupported, 13, `COPY FROM STDIN is not supported`},
+		{`COPY t FROM STDIN (FORMAT csv)`, sqlerr.FeatureNotSupported, 1, `COPY FROM in csv needs the attribute names: a header row (HEADER true) or a column list, COPY t (a, b) FROM ...`},
+		{`COPY t FROM STDIN`, sqlerr.FeatureNotSupported, 1, `COPY FROM in text needs the attribute names: a header row (HEADER true) or a column list, COPY t (a, b) FROM ...`},
+		{`COPY t (a, b) FROM STDIN (FORMAT jsonl)`, sqlerr.FeatureNotSupported, 1, `a column list applies to FORMAT csv and text only: the items of jsonl name their attributes`},
+		{`COPY t (a, a) FROM STDIN`, sqlerr.SyntaxError, 12, `syntax error at or near "a": attribute a is named twice in the column list`},
+		{`COPY t (a) TO STDOUT`, sqlerr.FeatureNotSupported, 9, `a column list applies to COPY FROM; export attributes with COPY (SELECT a, b FROM t) TO ...`},
+		{`COPY t FROM STDOUT`, sqlerr.SyntaxError, 13, `syntax error at or near "STDOUT": expected a quoted file name or STDIN`},
 		{`COPY t TO stdin`, sqlerr.SyntaxError, 11, `syntax error at or near "stdin": expected a quoted file name or STDOUT`},
 		{`COPY t FROM ''`, sqlerr.SyntaxError, 13, `COPY needs a file name`},
 		{`COPY (SELECT * FROM t) FROM 'f'`, sqlerr.SyntaxError, 24, `syntax error at or near "FROM": COPY (SELECT ...) can only export (TO); COPY FROM needs a table name`},
@@ -67,13 +84,14 @@ func TestCopyErrors(t *testing.T) {
 		{`COPY t TO 'f' (FORMAT csv, FORMAT json)`, sqlerr.SyntaxError, 28, `syntax error at or near "FORMAT": option FORMAT is given twice`},
 		{`COPY t TO 'f' (UPSERT true)`, sqlerr.SyntaxError, 16, `syntax error at or near "UPSERT": UPSERT applies to COPY FROM only`},
 		{`COPY t TO 'f' (FORMAT json, HEADER true)`, sqlerr.FeatureNotSupported, 29, `COPY option HEADER applies to FORMAT csv and text only`},
-		{`COPY t FROM 'f' (FORMAT text)`, sqlerr.FeatureNotSupported, 1, `COPY FROM reads csv, json, jsonl and ddbjson; the text format is written only`},
+		{`COPY t FROM 'f' (FORMAT text)`, sqlerr.FeatureNotSupported, 1, `COPY FROM in text needs the attribute names: a header row (HEADER true) or a column list, COPY t (a, b) FROM ...`},
+		{`COPY t FROM STDIN (FORMAT binary)`, sqlerr.FeatureNotSupported, 27, `COPY BINARY is not supported; the formats are csv, text, json, jsonl and ddbjson`},
 		{`COPY t TO STDOUT BINARY`, sqlerr.FeatureNotSupported, 18, `COPY BINARY is not supported; the formats are csv, text, json, jsonl and ddbjson`},
 		{`COPY t TO STDOUT (FORMAT text, DELIMITER '\')`, sqlerr.SyntaxError, 32, `syntax error at or near "DELIMITER": DELIMITER of the text format cannot be a backslash or a period`},
-		{`COPY t FROM 'f' (HEADER false)`, sqlerr.FeatureNotSupported, 18, `COPY FROM needs a CSV header row: its names are the attributes each field is written to`},
+		{`COPY t FROM 'f' (HEADER false)`, sqlerr.FeatureNotSupported, 18, `COPY FROM in csv needs the attribute names: a header row (HEADER true) or a column list, COPY t (a, b) FROM ...`},
 		{`COPY t TO 'f' (DELIMITER ';;')`, sqlerr.SyntaxError, 26, `syntax error at or near "';;'": DELIMITER must be one character other than a double quote or a line break`},
 		{`COPY t TO 'f' (DELIMITER x)`, sqlerr.SyntaxError, 16, `syntax error at or near "DELIMITER": DELIMITER needs a one-character string, e.g. DELIMITER ';'`},
-		{`COPY t INTO 'f'`, sqlerr.SyntaxError, 8, `syntax error at or near "INTO": expected one of: "FROM", "TO"`},
+		{`COPY t INTO 'f'`, sqlerr.SyntaxError, 8, `syntax error at or near "INTO": expected one of: "(", "FROM", "TO"`},
 	} {
 		_, err := ParseOne(tc.sql)
 		if err == nil {

@@ -243,6 +243,13 @@ func dumpNode(b *strings.Builder, n any) {
 		} else {
 			w("%s", dumpName(n.Table))
 		}
+		if len(n.Columns) > 0 {
+			w(" (columns")
+			for _, c := range n.Columns {
+				w(" %s", dumpName(c))
+			}
+			w(")")
+		}
 		dir := "to"
 		if n.From {
 			dir = "from"
@@ -250,6 +257,8 @@ func dumpNode(b *strings.Builder, n any) {
 		switch {
 		case n.Stdout:
 			w(" (%s stdout)", dir)
+		case n.Stdin:
+			w(" (%s stdin)", dir)
 		default:
 			w(" (%s '%s')", dir, n.File)
 		}

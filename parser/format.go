@@ -71,6 +71,9 @@ func (p *printer) statement(s Statement) {
 	case *Rollback:
 		p.WriteString("ROLLBACK")
 	case *Exists:
+		if s.Not {
+			p.WriteString("NOT ")
+		}
 		p.WriteString("EXISTS(")
 		p.selectStmt(s.Select)
 		p.WriteString(")")
@@ -336,14 +339,27 @@ func (p *printer) copyStmt(s *Copy) {
 	} else {
 		p.WriteString(quoteIdent(s.Table))
 	}
+	if len(s.Columns) > 0 {
+		p.WriteString(" (")
+		for i, c := range s.Columns {
+			if i > 0 {
+				p.WriteString(", ")
+			}
+			p.WriteString(quoteIdent(c))
+		}
+		p.WriteByte(')')
+	}
 	if s.From {
 		p.WriteString(" FROM ")
 	} else {
 		p.WriteString(" TO ")
 	}
-	if s.Stdout {
+	switch {
+	case s.Stdout:
 		p.WriteString("STDOUT")
-	} else {
+	case s.Stdin:
+		p.WriteString("STDIN")
+	default:
 		p.WriteString(quoteString(s.File))
 	}
 	p.WriteString(" (FORMAT ")

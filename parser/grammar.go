@@ -203,8 +203,9 @@ func (*insertStmt) explainableNode() {}
 func (*updateStmt) explainableNode() {}
 func (*deleteStmt) explainableNode() {}
 
-// copyStmt is COPY t | (SELECT ...) FROM 'file' | TO 'file' | STDOUT
-// [WITH] [(option [value], ...)], or with PostgreSQL's older option
+// copyStmt is COPY t [(attr, ...)] | (SELECT ...) FROM 'file' | STDIN |
+// TO 'file' | STDOUT [WITH] [(option [value], ...)], or with PostgreSQL's
+// older option
 // syntax, WITH CSV HEADER DELIMITER ';'. Option names and values are
 // checked when converting, so that an unknown option gets a message naming
 // the known ones.
@@ -212,12 +213,18 @@ type copyStmt struct {
 	Pos     lexer.Position
 	Query   *selectStmt   `parser:"\"COPY\" ( \"(\" @@ \")\""`
 	Table   tableName     `parser:"| @@ )"`
+	Columns []*copyColumn `parser:"( \"(\" @@ ( \",\" @@ )* \")\" )?"`
 	Dir     lexer.Token   `parser:"@(\"FROM\" | \"TO\")"`
 	File    lexer.Token   `parser:"( @String"`
 	Std     lexer.Token   `parser:"| @Ident )"`
 	With    bool          `parser:"@\"WITH\"?"`
 	Options []*copyOpt    `parser:"( \"(\" @@ ( \",\" @@ )* \")\""`
 	Legacy  []*copyLegacy `parser:"| @@+ )?"`
+}
+
+// copyColumn is one attribute of COPY t (a, b) FROM.
+type copyColumn struct {
+	Name lexer.Token `parser:"@Ident"`
 }
 
 // copyLegacy is one option of the older syntax: CSV, HEADER, BINARY or
@@ -260,10 +267,11 @@ func (*beginStmt) statementNode()    {}
 func (*commitStmt) statementNode()   {}
 func (*rollbackStmt) statementNode() {}
 
-// existsStmt is EXISTS(SELECT ...) as a statement: a transaction's
+// existsStmt is [NOT] EXISTS(SELECT ...) as a statement: a transaction's
 // condition check.
 type existsStmt struct {
 	Pos    lexer.Position
+	Not    bool       `parser:"@\"NOT\"?"`
 	Select selectStmt `parser:"\"EXISTS\" \"(\" @@ \")\""`
 }
 

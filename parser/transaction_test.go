@@ -17,6 +17,8 @@ func TestTransactionStatements(t *testing.T) {
 		{"ROLLBACK WORK", "ROLLBACK"},
 		{"rollback transaction", "ROLLBACK"},
 		{"exists(select * from t where pk = 'a' and n > 1)", "EXISTS(SELECT * FROM t WHERE pk = 'a' AND n > 1)"},
+		{"not exists(select * from t where pk = 'a')", "NOT EXISTS(SELECT * FROM t WHERE pk = 'a')"},
+		{"NOT EXISTS (SELECT 1 FROM t WHERE pk = 'a' AND NOT n > 1)", "NOT EXISTS(SELECT 1 FROM t WHERE pk = 'a' AND NOT n > 1)"},
 	}
 	for _, tc := range cases {
 		s, err := ParseOne(tc.sql)
@@ -39,7 +41,12 @@ func TestTransactionStatements(t *testing.T) {
 	if _, ok := stmts[2].(*Commit); !ok {
 		t.Errorf("last statement %T, want *Commit", stmts[2])
 	}
-	for _, bad := range []string{"START", "BEGIN TABLE", "COMMIT NOW"} {
+	if st, err := ParseOne("NOT EXISTS(SELECT * FROM t WHERE pk = 'a')"); err != nil {
+		t.Fatal(err)
+	} else if ex, ok := st.(*Exists); !ok || !ex.Not {
+		t.Errorf("NOT EXISTS parsed as %#v, want *Exists with Not", st)
+	}
+	for _, bad := range []string{"START", "BEGIN TABLE", "COMMIT NOW", "NOT NOT EXISTS(SELECT * FROM t WHERE pk = 'a')"} {
 		if _, err := ParseOne(bad); err == nil {
 			t.Errorf("ParseOne(%q) succeeded, want a syntax error", bad)
 		}

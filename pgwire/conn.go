@@ -56,6 +56,9 @@ type conn struct {
 	pending int
 	// broken is set when a write failed: the client is gone.
 	broken bool
+	// copying is the COPY FROM STDIN whose data is being received (see
+	// copyin.go), nil otherwise.
+	copying *copyIn
 
 	// idle is set while the goroutine waits for a message after
 	// ReadyForQuery; Shutdown wakes idle connections at once.

@@ -263,7 +263,8 @@ func (c *conn) execute(ctx context.Context, p *portal, maxRows int64) error {
 	untrack := c.track(p.stop)
 	defer untrack()
 	if p.res == nil {
-		res, err := c.run(p.ctx, p.prep, p.params)
+		res, err := c.run(executor.WithCopyIn(p.ctx, c.startCopyIn), p.prep, p.params)
+		err = c.endCopyIn(err)
 		if err != nil {
 			p.done = true
 			return statementError(p.ctx, err)

@@ -94,11 +94,21 @@ var frontendTypes = map[string]func() pgproto3.FrontendMessage{
 	"Sync":      func() pgproto3.FrontendMessage { return &pgproto3.Sync{} },
 	"Flush":     func() pgproto3.FrontendMessage { return &pgproto3.Flush{} },
 	"Terminate": func() pgproto3.FrontendMessage { return &pgproto3.Terminate{} },
+	"CopyDone":  func() pgproto3.FrontendMessage { return &pgproto3.CopyDone{} },
+	"CopyFail":  func() pgproto3.FrontendMessage { return &pgproto3.CopyFail{} },
 }
 
-// frontendMessage decodes "Type {JSON}".
+// frontendMessage decodes "Type {JSON}". CopyData is written with its
+// data as text: CopyData {"Text": "a\t1\n"}.
 func frontendMessage(line string) (pgproto3.FrontendMessage, error) {
 	name, body, _ := strings.Cut(strings.TrimSpace(line), " ")
+	if name == "CopyData" {
+		var cd struct{ Text string }
+		if err := json.Unmarshal([]byte(body), &cd); err != nil {
+			return nil, fmt.Errorf("%s: %v", name, err)
+		}
+		return &pgproto3.CopyData{Data: []byte(cd.Text)}, nil
+	}
 	mk, ok := frontendTypes[name]
 	if !ok {
 		return nil, fmt.Errorf("unknown frontend message %q", name)

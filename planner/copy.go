@@ -19,12 +19,20 @@ type CopyFrom struct {
 
 // ReadFile yields the items of a file, streaming; the input of COPY FROM.
 // The file is named relative to the working directory of the process that
-// runs the plan.
+// runs the plan. With Stdin the data comes from the front end instead
+// (executor.WithCopyIn): the lines after the statement in a script, the
+// CopyData messages of a wire-protocol client.
 type ReadFile struct {
 	File   string
+	Stdin  bool
 	Format parser.CopyFormat
-	// Delimiter separates csv fields; 0 is a comma.
+	// Delimiter separates csv fields (0: a comma) and text fields (0: a
+	// tab).
 	Delimiter rune
+	// Columns name the attributes of csv and text fields (nil: the header
+	// row does); SkipHeader ignores a header row when Columns are given.
+	Columns    []string
+	SkipHeader bool
 	// KeyAttrs are the key attributes every item must hold; an item
 	// without one is an error naming its line.
 	KeyAttrs []string
@@ -57,7 +65,8 @@ func (p *Planner) planCopy(ctx context.Context, s *parser.Copy) (*Plan, error) {
 			return nil, err
 		}
 		keys := tbl.KeyNames()
-		read := &ReadFile{File: s.File, Format: s.Format, Delimiter: delim, KeyAttrs: keys}
+		read := &ReadFile{File: s.File, Stdin: s.Stdin, Format: s.Format, Delimiter: delim, KeyAttrs: keys,
+			Columns: s.Columns, SkipHeader: len(s.Columns) > 0 && !s.NoHeader}
 		return &Plan{
 			Root: &CopyFrom{Write: &PutItems{Table: tbl.Name, KeyAttrs: keys, Upsert: s.Upsert, Input: read}},
 			Tag:  "COPY",
@@ -101,10 +110,20 @@ func (c *CopyFrom) Describe() Description {
 // Describe implements Node.
 func (r *ReadFile) Describe() Description {
 	var ps props
-	ps.add("file", r.File)
+	if r.Stdin {
+		ps.add("from", "STDIN")
+	} else {
+		ps.add("file", r.File)
+	}
 	ps.add("format", string(r.Format))
 	if r.Delimiter != 0 {
 		ps.add("delimiter", string(r.Delimiter))
+	}
+	if len(r.Columns) > 0 {
+		ps.add("columns", r.Columns)
+		if r.SkipHeader {
+			ps.add("header", "skipped")
+		}
 	}
 	return Description{Node: "ReadFile", Props: ps}
 }

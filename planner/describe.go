@@ -329,7 +329,11 @@ func (c *ConditionCheck) Describe() Description {
 	ps.add("condition", c.Condition)
 	ps.add("names", c.Names)
 	ps.add("values", valuesText(c.Values))
-	return Description{Node: "ConditionCheck", Props: ps}
+	node := "ConditionCheck"
+	if c.Not {
+		node = "ConditionCheck (NOT EXISTS)"
+	}
+	return Description{Node: node, Props: ps}
 }
 
 // Describe implements Node.

@@ -261,15 +261,17 @@ type DeleteItem struct {
 	Returning parser.Returning
 }
 
-// ConditionCheck checks that the item with Key exists and matches
-// Condition (which includes the key's existence): the ConditionCheck
-// action of a transaction, planned from EXISTS(SELECT ...).
+// ConditionCheck checks that the item with Key matches Condition: the
+// ConditionCheck action of a transaction, planned from EXISTS(SELECT ...)
+// (Condition includes the key's existence) or NOT EXISTS(SELECT ...) (Not
+// is set; Condition holds when the item is absent or fails the WHERE).
 type ConditionCheck struct {
 	Table     string
 	Key       Key
 	Condition string
 	Names     map[string]string
 	Values    map[string]parser.Expr
+	Not       bool
 }
 
 // CreateTable creates a table (and its indexes) and waits until it is ACTIVE.

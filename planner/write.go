@@ -202,10 +202,10 @@ func (p *Planner) planUpdate(ctx context.Context, s *parser.Update) (*Plan, erro
 	// UPDATE never creates an item: the key must exist.
 	exists := []string{"attribute_exists(" + d.name(tbl.PartitionKey.Name) + ")"}
 	if !single {
-		return p.planWriteEach(tbl, s.Where, s.Returning, "UPDATE", s.Pos, d, exists,
+		return p.planWriteEach(tbl, s.Where, "UPDATE", d, exists,
 			func(cond string) *WriteEach {
 				return &WriteEach{Update: &UpdateItem{Table: tbl.Name, Update: strings.Join(clauses, " "), Condition: cond,
-					Names: d.namesMap(), Values: d.valuesMap()}}
+					Names: d.namesMap(), Values: d.valuesMap(), Returning: s.Returning}}
 			})
 	}
 	cond, err := writeCondition(d, rest, exists)
@@ -230,9 +230,10 @@ func (p *Planner) planDelete(ctx context.Context, s *parser.Delete) (*Plan, erro
 		// The item must still exist, or a DeleteItem would succeed on an
 		// item deleted since the read, and count it.
 		exists := []string{"attribute_exists(" + d.name(tbl.PartitionKey.Name) + ")"}
-		return p.planWriteEach(tbl, s.Where, s.Returning, "DELETE", s.Pos, d, exists,
+		return p.planWriteEach(tbl, s.Where, "DELETE", d, exists,
 			func(cond string) *WriteEach {
-				return &WriteEach{Delete: &DeleteItem{Table: tbl.Name, Condition: cond, Names: d.namesMap(), Values: d.valuesMap()}}
+				return &WriteEach{Delete: &DeleteItem{Table: tbl.Name, Condition: cond, Names: d.namesMap(), Values: d.valuesMap(),
+					Returning: s.Returning}}
 			})
 	}
 	cond, err := writeCondition(d, rest, nil)
@@ -253,14 +254,11 @@ func (p *Planner) planDelete(ctx context.Context, s *parser.Delete) (*Plan, erro
 // Conditions on the table's primary key attributes alone need no re-check
 // (an item's key never changes), nor do conditions that read no item;
 // every other condition must be one DynamoDB can evaluate, or the statement
-// is refused. build makes the write node from the condition.
-func (p *Planner) planWriteEach(tbl *catalog.Table, where parser.Expr, ret parser.Returning, verb string,
-	pos parser.Pos, d *dynExpr, prefix []string, build func(cond string) *WriteEach) (*Plan, error) {
-	if ret != parser.ReturnNothing {
-		return nil, errAt(pos, sqlerr.FeatureNotSupported,
-			"RETURNING is not supported for %s of several items", verb).
-			WithHint("name the full primary key in the WHERE clause to %s one item with RETURNING", verb)
-	}
+// is refused. build makes the write node from the condition; its
+// RETURNING clause makes each write return its item (the executor streams
+// them as the writes complete).
+func (p *Planner) planWriteEach(tbl *catalog.Table, where parser.Expr, verb string,
+	d *dynExpr, prefix []string, build func(cond string) *WriteEach) (*Plan, error) {
 	var recheck []parser.Expr
 	fullTable := true
 	for _, c := range conjuncts(where) {
@@ -353,7 +351,12 @@ func (p *Planner) checkFullTableWrite(plan *Plan) error {
 }
 
 // planExists plans EXISTS(SELECT ... FROM t WHERE <full key> [AND cond]):
-// a condition check on one item, which must exist and match cond.
+// a condition check on one item, which must exist and match cond. NOT
+// EXISTS is its negation: the item must be absent, or not match cond —
+// attribute_not_exists(pk) OR NOT (cond). cond has DynamoDB's two-valued
+// semantics (a comparison with a missing attribute is false), so NOT of it
+// holds for an item lacking the attribute, exactly when the SELECT would
+// not return the item.
 func (p *Planner) planExists(ctx context.Context, s *parser.Exists) (*Plan, error) {
 	sel := s.Select
 	from, ok := sel.From.(*parser.TableName)
@@ -372,13 +375,27 @@ func (p *Planner) planExists(ctx context.Context, s *parser.Exists) (*Plan, erro
 			WithHint("name the partition key (and sort key) with =")
 	}
 	d := newDynExpr()
-	exists := []string{"attribute_exists(" + d.name(tbl.PartitionKey.Name) + ")"}
-	cond, err := writeCondition(d, rest, exists)
-	if err != nil {
-		return nil, err
+	pk := d.name(tbl.PartitionKey.Name)
+	tag := "EXISTS"
+	var cond string
+	if s.Not {
+		tag = "NOT EXISTS"
+		rc, err := writeCondition(d, rest, nil)
+		if err != nil {
+			return nil, err
+		}
+		cond = "attribute_not_exists(" + pk + ")"
+		if rc != "" {
+			cond += " OR (NOT (" + rc + "))"
+		}
+	} else {
+		cond, err = writeCondition(d, rest, []string{"attribute_exists(" + pk + ")"})
+		if err != nil {
+			return nil, err
+		}
 	}
 	return &Plan{
-		Root: &ConditionCheck{Table: tbl.Name, Key: key, Condition: cond, Names: d.namesMap(), Values: d.valuesMap()},
-		Tag:  "EXISTS",
+		Root: &ConditionCheck{Table: tbl.Name, Key: key, Condition: cond, Names: d.namesMap(), Values: d.valuesMap(), Not: s.Not},
+		Tag:  tag,
 	}, nil
 }

@@ -42,6 +42,10 @@ type Script struct {
 	Progress *ProgressLine
 	// Vars are the variables set with -v and \set.
 	Vars map[string]string
+	// Stdin, when set, supplies the data of a COPY ... FROM STDIN whose
+	// data does not follow it in the script — a -c command, as in
+	// `ddbsql -c "COPY t FROM STDIN (FORMAT csv, HEADER)" < t.csv`.
+	Stdin io.Reader
 	// Timing prints how long each statement took (\timing), and the
 	// capacity units it consumed when DynamoDB reported them.
 	Timing bool
@@ -74,6 +78,9 @@ type Script struct {
 	defaults map[string]string // session settings before the first \set
 	last     string            // the last SQL statement run, for \watch and \e
 	shell    bool              // run by the interactive Shell (for hints)
+	// copyIn supplies the data of COPY ... FROM STDIN: the lines after the
+	// statement in a script, or lines typed at the shell's ">> " prompt.
+	copyIn executor.CopyInSource
 }
 
 // Connection says which DynamoDB a session talks to; empty fields leave
@@ -133,7 +140,11 @@ func (s *Script) runSource(ctx context.Context, name, dir, text string, depth in
 	bufLine := 0 // the script line buf starts at
 	st := inText // the lexer state at the end of buf
 	lines := strings.SplitAfter(text, "\n")
+	skip := 0 // lines before this index are data already read
 	for i, line := range lines {
+		if i < skip {
+			continue // a line of COPY ... FROM STDIN's data
+		}
 		lineNo := i + 1
 		if trimmed := strings.TrimSpace(line); strings.HasPrefix(trimmed, `\`) && st == inText {
 			// Complete statements gathered so far run first; an unterminated
@@ -159,11 +170,81 @@ func (s *Script) runSource(ctx context.Context, name, dir, text string, depth in
 		}
 		line, st = substitute(line, st, s.Vars)
 		buf.WriteString(line)
+		if st == inText && strings.Contains(line, ";") && endsWithCopyFromStdin(buf.String()) {
+			// As in psql, the data follows the statement, up to a line \.
+			// or the end of the script; it is skipped whether or not the
+			// statement reads it.
+			data, next := copyData(lines, i+1)
+			skip = next
+			err := s.withCopyIn(scriptCopyIn(data), func() error {
+				return s.runStatements(ctx, name, buf.String(), bufLine)
+			})
+			if err != nil {
+				return err
+			}
+			buf.Reset()
+		}
 	}
 	if err := s.runStatements(ctx, name, buf.String(), bufLine); err != nil {
 		return err
 	}
 	return nil
+}
+
+// endsWithCopyFromStdin reports whether text ends with a complete
+// COPY ... FROM STDIN statement, whose data follows it in the input.
+func endsWithCopyFromStdin(text string) bool {
+	if !strings.Contains(strings.ToUpper(text), "STDIN") {
+		return false
+	}
+	if _, incomplete := parser.Incomplete(text); incomplete {
+		return false
+	}
+	chunks := parser.Split(text)
+	for i := len(chunks) - 1; i >= 0; i-- {
+		if strings.TrimSpace(chunks[i].Text) == "" {
+			continue
+		}
+		st, err := parser.ParseOne(chunks[i].Text)
+		if err != nil {
+			return false
+		}
+		cp, ok := st.(*parser.Copy)
+		return ok && cp.Stdin
+	}
+	return false
+}
+
+// copyData returns the data of COPY ... FROM STDIN in lines from index
+// from: the lines up to one that is \. alone (or the end), and the index
+// of the line after that.
+func copyData(lines []string, from int) (data string, next int) {
+	var b strings.Builder
+	for i := from; i < len(lines); i++ {
+		if strings.TrimRight(lines[i], "\r\n") == `\.` {
+			return b.String(), i + 1
+		}
+		b.WriteString(lines[i])
+	}
+	return b.String(), len(lines)
+}
+
+// scriptCopyIn supplies data to the first COPY ... FROM STDIN that asks;
+// any later one in the same line of the script reads nothing.
+func scriptCopyIn(data string) executor.CopyInSource {
+	return func(context.Context, executor.CopyInRequest) (io.ReadCloser, error) {
+		r := io.NopCloser(strings.NewReader(data))
+		data = ""
+		return r, nil
+	}
+}
+
+// withCopyIn runs fn with src supplying COPY ... FROM STDIN's data.
+func (s *Script) withCopyIn(src executor.CopyInSource, fn func() error) error {
+	prev := s.copyIn
+	s.copyIn = src
+	defer func() { s.copyIn = prev }()
+	return fn()
 }
 
 // runComplete runs the terminated statements of text and returns the
@@ -270,6 +351,14 @@ func (s *Script) runOne(ctx context.Context, text string) error {
 		return err
 	}
 	s.capacity = 0
+	switch {
+	case s.copyIn != nil:
+		ctx = executor.WithCopyIn(ctx, s.copyIn)
+	case s.Stdin != nil:
+		ctx = executor.WithCopyIn(ctx, func(context.Context, executor.CopyInRequest) (io.ReadCloser, error) {
+			return io.NopCloser(s.Stdin), nil
+		})
+	}
 	res, err := s.Session.Run(ctx, stmt, nil)
 	if err != nil {
 		return err
@@ -303,6 +392,16 @@ func (s *Script) render(res *executor.Result) error {
 	// changed) go to the error stream, as psql's NOTICE lines do.
 	for _, n := range res.Notices {
 		fmt.Fprintln(s.Err, "NOTICE: ", n)
+	}
+	if res.Rows != nil {
+		// A set-based write with RETURNING knows its notices only once
+		// its rows are read.
+		before := len(res.Notices)
+		defer func() {
+			for _, n := range res.Notices[before:] {
+				fmt.Fprintln(s.Err, "NOTICE: ", n)
+			}
+		}()
 	}
 	if res.Rows == nil {
 		if !s.Quiet && s.formatName() == "table" && res.Tag != "" {

@@ -78,6 +78,7 @@ func (sh *Shell) Run(ctx context.Context) error {
 	}
 	sh.rl = rl
 	defer rl.Close()
+	sh.Script.copyIn = sh.readCopyData
 	stop := context.AfterFunc(ctx, func() { rl.Close() })
 	defer stop()
 
@@ -185,6 +186,52 @@ func (sh *Shell) line(ctx context.Context, line string) (quit bool, err error) {
 	}
 	return false, err
 }
+
+// readCopyData supplies the data of COPY ... FROM STDIN typed at the
+// prompt ">> ", as psql does: lines up to one that is \. alone, or Ctrl-D.
+// Ctrl-C cancels the statement.
+func (sh *Shell) readCopyData(context.Context, executor.CopyInRequest) (io.ReadCloser, error) {
+	fmt.Fprintln(sh.Script.Err, "Enter data to be copied followed by a newline.")
+	fmt.Fprintln(sh.Script.Err, "End with a backslash and a period on a line by itself, or an EOF signal.")
+	return &promptedLines{rl: sh.rl}, nil
+}
+
+// promptedLines reads lines at the ">> " prompt as one stream.
+type promptedLines struct {
+	rl   *readline.Instance
+	buf  []byte
+	done bool
+}
+
+func (p *promptedLines) Read(b []byte) (int, error) {
+	for len(p.buf) == 0 {
+		if p.done {
+			return 0, io.EOF
+		}
+		p.rl.SetPrompt(">> ")
+		line, err := p.rl.Readline()
+		switch {
+		case errors.Is(err, io.EOF):
+			p.done = true
+			continue
+		case errors.Is(err, readline.ErrInterrupt):
+			p.done = true
+			return 0, sqlerr.New(sqlerr.QueryCanceled, "canceling statement due to user request")
+		case err != nil:
+			return 0, err
+		}
+		if strings.TrimRight(line, "\r") == `\.` {
+			p.done = true
+			continue
+		}
+		p.buf = append(append(p.buf[:0], line...), '\n')
+	}
+	n := copy(b, p.buf)
+	p.buf = p.buf[n:]
+	return n, nil
+}
+
+func (p *promptedLines) Close() error { return nil }
 
 // isDDL reports whether text may have changed the table list.
 func isDDL(text string) bool {

@@ -199,3 +199,17 @@ func freeLoopbackPort(t *testing.T) string {
 	_, port, _ := net.SplitHostPort(l.Addr().String())
 	return port
 }
+
+// A -c command's COPY ... FROM STDIN reads the process's standard input,
+// as psql -c does.
+func TestCopyFromStdinCommand(t *testing.T) {
+	env, home := freshUserEnv(t)
+	dir := filepath.Join(home, "data")
+	r := runWith(t, env, "id,price\na1,3.5\na2,4\n", "--local", dir, "--format", "csv",
+		"-c", "CREATE TABLE Prices (id TEXT PRIMARY KEY)",
+		"-c", "COPY Prices FROM STDIN (FORMAT csv, HEADER true)",
+		"-c", "SELECT id, price FROM Prices WHERE id IN ('a1', 'a2') ORDER BY id")
+	if r.code != 0 || r.stdout != "id,price\na1,3.5\na2,4\n" {
+		t.Fatalf("exit %d\nstdout %q\nstderr %s", r.code, r.stdout, r.stderr)
+	}
+}

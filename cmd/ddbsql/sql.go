@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -147,6 +148,11 @@ func runSQL(ctx context.Context, args []string) error {
 		return runShell(ctx, script)
 	}
 
+	// A -c command's COPY ... FROM STDIN reads standard input, unless a
+	// script is read from there.
+	if len(commands) > 0 && !slices.Contains(files, "-") {
+		script.Stdin = os.Stdin
+	}
 	type source struct{ name, text string }
 	var sources []source
 	for _, c := range commands {

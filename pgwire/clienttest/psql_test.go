@@ -13,7 +13,8 @@ import (
 
 // TestPsql runs psql 15 scripts against the server: reads and literal
 // writes in CSV, an error with its SQLSTATE and caret stopping the script,
-// \copy to standard output and to a file, and -c with several statements.
+// \copy to standard output and to a file, \copy from a file and COPY ...
+// FROM STDIN with its data in the script, and -c with several statements.
 func TestPsql(t *testing.T) {
 	psql := requireTool(t, "psql", "apt-get install postgresql-client")
 	testbackend.Each(t, func(t *testing.T, b testbackend.Backend) {
@@ -124,6 +125,27 @@ COPY 2
 			expectText(t, file, sortedLines(string(got), 1), `id,flag,label,n
 dup,,,0
 seed,false,seed,0.5
+`)
+		})
+
+		t.Run("copy from", func(t *testing.T) {
+			file := filepath.Join(dir, "load.csv")
+			if err := os.WriteFile(file, []byte("id,n,label\nc1,1,\"one, quoted\"\nc2,2,two\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			script := psqlScript(t, dir, "copy_from.sql", srv.NewScratch(t), file)
+			r := run(t, dir, env, psql, append(base, "-f", script)...)
+			if r.Exit != 0 {
+				t.Fatalf("psql exited with %d\nstdout:\n%s\nstderr:\n%s", r.Exit, r.Stdout, r.Stderr)
+			}
+			expectText(t, "stdout", r.Stdout, `COPY 2
+COPY 2
+Output format is csv.
+id,n,label
+c1,1,"one, quoted"
+c2,2,two
+t1,1,tab	one
+t2,,two
 `)
 		})
 	})

@@ -47,6 +47,7 @@ func TestPsycopg2(t *testing.T) {
 // server (extended protocol, text with OID 0, small ints as binary int2),
 // the statement prepared after five executions, Python types, error
 // classes, conn.cancel() from a thread during pg_sleep (QueryCanceled),
+// cursor.copy() writing COPY ... FROM STDIN (text rows, csv, CopyFail),
 // and the transaction psycopg opens outside autocommit.
 func TestPsycopg3(t *testing.T) {
 	python := requirePythonModule(t, "psycopg", "python3-psycopg")
@@ -80,6 +81,10 @@ func TestPsycopg3(t *testing.T) {
 			jsonLine("error", "sql", "INSERT INTO "+scratch+" (id) VALUES (%s)", "sqlstate", "23505", "cls", "UniqueViolation", "expected_class", true),
 			`{"check":"cancel","sqlstate":"57014"}`,
 			`{"check":"afterCancel","name":"Rosa Smith"}`,
+			`{"check":"copyIn","rowcount":2,"status":"COPY 2"}`,
+			`{"check":"copyReadBack","rows":[["c1","1","tab\tone\nline"],["c2",null,"two"],["c3","3","three, quoted"]]}`,
+			`{"check":"copyFail","cls":"QueryCanceled","sqlstate":"57014","status":"IDLE"}`,
+			`{"check":"afterCopyFail","value":3}`,
 			`{"check":"implicitBegin","rows":[["Chloé Larsen"]],"status":"INTRANS"}`,
 			`{"check":"commitRead","status":"IDLE"}`,
 		)

@@ -52,6 +52,7 @@ def main():
     emit("connect", status=conn.info.transaction_status.name)
     section(conn, "autocommit", lambda: autocommit_checks(conn, scratch))
     section(conn, "cancel", lambda: cancel(conn))
+    section(conn, "copy", lambda: copy_in(conn, scratch))
     conn.autocommit = False
     section(conn, "implicitTransaction", lambda: implicit_transaction(conn))
     if transactions:
@@ -131,6 +132,30 @@ def cancel(conn):
         cur.execute("SELECT name FROM Users WHERE userId = %s", ("u003",))
         emit("afterCancel", name=cur.fetchone()[0])
 
+
+
+def copy_in(conn, scratch):
+    """cursor.copy(): COPY ... FROM STDIN in the text format (rows psycopg
+    escapes) and in csv; an exception in the block sends CopyFail."""
+    with conn.cursor() as cur:
+        with cur.copy("COPY " + scratch + " (id, n, label) FROM STDIN") as copy:
+            copy.write_row(("c1", 1, "tab\tone\nline"))
+            copy.write_row(("c2", None, "two"))
+        emit("copyIn", rowcount=cur.rowcount, status=cur.statusmessage)
+        with cur.copy("COPY " + scratch + " FROM STDIN (FORMAT csv, HEADER true)") as copy:
+            copy.write("id,n,label\nc3,3,\"three, quoted\"\n")
+        cur.execute("SELECT id, n, label FROM " + scratch + " WHERE id IN (%s, %s, %s) ORDER BY id", ("c1", "c2", "c3"))
+        emit("copyReadBack", rows=[[i, None if n is None else str(n), label] for i, n, label in cur.fetchall()])
+        try:
+            with cur.copy("COPY " + scratch + " (id) FROM STDIN") as copy:
+                copy.write_row(("c4",))
+                raise RuntimeError("the client gave up")
+        except psycopg.Error as e:
+            # psycopg sends CopyFail with the block's error and raises the
+            # server's answer.
+            emit("copyFail", cls=type(e).__name__, sqlstate=e.sqlstate, status=conn.info.transaction_status.name)
+        cur.execute("SELECT COUNT(*) FROM " + scratch + " WHERE id IN (%s, %s, %s)", ("c1", "c2", "c3"))
+        emit("afterCopyFail", value=cur.fetchone()[0])
 
 
 def implicit_transaction(conn):
