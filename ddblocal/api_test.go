@@ -3,6 +3,7 @@ package ddblocal_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sort"
 	"strconv"
 	"testing"
@@ -523,4 +524,89 @@ func TestSecondOpenRefused(t *testing.T) {
 	if want := "data directory " + dir + " is in use by another process"; err == nil || err.Error() != want {
 		t.Fatalf("second Open: %v; want %q", err, want)
 	}
+}
+
+// TestNumberSpelling checks that numbers come back spelled as DynamoDB
+// Local spells them: a PutItem item's top-level numbers and set elements
+// canonical; an update's values as sent, sets in Java's BigDecimal form;
+// arithmetic as the exact sum in plain notation; a set an ADD or DELETE
+// changed canonical, one it left alone as stored.
+func TestNumberSpelling(t *testing.T) {
+	ctx := context.Background()
+	_, c := open(t, ddblocal.Options{})
+	createOrders(t, c, "Orders")
+	key := func(sk string) map[string]types.AttributeValue {
+		return map[string]types.AttributeValue{"pk": s("p"), "sk": n(sk)}
+	}
+	ns := func(v ...string) types.AttributeValue { return &types.AttributeValueMemberNS{Value: v} }
+	if _, err := c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("Orders"), Item: map[string]types.AttributeValue{
+		"pk": s("p"), "sk": n("1"), "a": n("1e3"), "s": ns("2.50", "1e3"),
+		"m": &types.AttributeValueMemberM{Value: map[string]types.AttributeValue{"x": n("1e3")}},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	update := func(sk, expr string, vals map[string]types.AttributeValue) {
+		t.Helper()
+		if _, err := c.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String("Orders"), Key: key(sk),
+			UpdateExpression: aws.String(expr), ExpressionAttributeValues: vals}); err != nil {
+			t.Fatalf("%s: %v", expr, err)
+		}
+	}
+	update("2", "SET a = :v, s = :s ADD b :v", map[string]types.AttributeValue{":v": n("1e3"), ":s": ns("2.50", "1e3", "0.0000001")})
+	update("3", "SET a = :x + :y, b = :x - :x", map[string]types.AttributeValue{":x": n("5.0"), ":y": n("1e3")})
+	update("4", "SET s = :s, t = :s", map[string]types.AttributeValue{":s": ns("5.0", "7e1")})
+	update("4", "ADD s :new, t :old", map[string]types.AttributeValue{":new": ns("1"), ":old": ns("5")})
+	if _, err := c.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String("Orders"), Key: key("5"),
+		AttributeUpdates: map[string]types.AttributeValueUpdate{"a": {Action: types.AttributeActionPut, Value: n("1e3")}}}); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]map[string]string{
+		"1": {"a": "1000", "s": "[2.5 1000]", "m.x": "1e3"},
+		"2": {"a": "1e3", "b": "1e3", "s": "[1E-7 2.50 1E+3]"},
+		"3": {"a": "1005.0", "b": "0.0"},
+		"4": {"s": "[1 5 70]", "t": "[5.0 7E+1]"},
+		"5": {"a": "1e3"},
+	}
+	for sk, attrs := range want {
+		out, err := c.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String("Orders"), Key: key(sk), ConsistentRead: aws.Bool(true)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, w := range attrs {
+			var got string
+			switch v := out.Item[name].(type) {
+			case *types.AttributeValueMemberN:
+				got = v.Value
+			case *types.AttributeValueMemberNS:
+				got = fmt.Sprint(v.Value)
+			case nil:
+				if m, ok := out.Item["m"].(*types.AttributeValueMemberM); ok && name == "m.x" {
+					got = m.Value["x"].(*types.AttributeValueMemberN).Value
+				}
+			}
+			if got != w {
+				t.Errorf("item %s: %s = %q, want %q", sk, name, got, w)
+			}
+		}
+	}
+}
+
+// TestQueryErrorOrder checks that a Query reports an error of its
+// FilterExpression before a key condition BETWEEN whose bounds are out of
+// order, as DynamoDB Local does.
+func TestQueryErrorOrder(t *testing.T) {
+	ctx := context.Background()
+	_, c := open(t, ddblocal.Options{})
+	createOrders(t, c, "Orders")
+	in := &dynamodb.QueryInput{TableName: aws.String("Orders"),
+		KeyConditionExpression: aws.String("pk = :p AND sk BETWEEN :hi AND :lo"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":p": s("p"), ":hi": n("10"), ":lo": n("1"),
+		}}
+	_, err := c.Query(ctx, in)
+	wantError(t, err, "ValidationException", "Invalid KeyConditionExpression: The BETWEEN operator requires upper bound to be greater than or equal to lower bound; lower bound operand: AttributeValue: {N:10}, upper bound operand: AttributeValue: {N:1}")
+	in.FilterExpression = aws.String("a < :m")
+	in.ExpressionAttributeValues[":m"] = &types.AttributeValueMemberM{Value: map[string]types.AttributeValue{}}
+	_, err = c.Query(ctx, in)
+	wantError(t, err, "ValidationException", "Invalid FilterExpression: Incorrect operand type for operator or function; operator or function: <, operand type: M")
 }

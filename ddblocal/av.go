@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/cockroachdb/apd/v3"
 
 	"github.com/ddbsql/ddbsql/format"
 	"github.com/ddbsql/ddbsql/sqlerr"
@@ -43,7 +44,7 @@ func (m *avMap) UnmarshalJSON(data []byte) error {
 		if k == "" {
 			return validation("Empty attribute name")
 		}
-		v, err := w.value(0)
+		v, err := w.decode(0, numbersCanonical)
 		if err != nil {
 			return err
 		}
@@ -59,10 +60,11 @@ func (m avMap) MarshalJSON() ([]byte, error) {
 }
 
 // exprValues is ExpressionAttributeValues. Its numbers are kept as sent at
-// every level, as DynamoDB Local keeps them: its messages quote them so,
-// and an update stores them so, even in a top-level attribute (a PutItem
-// item's top-level numbers are made canonical; see avMap). An invalid
-// value is refused with DynamoDB's message naming its key.
+// every level, and its number sets' elements in Java's BigDecimal form, as
+// DynamoDB Local keeps them: its messages quote them so, and an update
+// stores them so, even in a top-level attribute (a PutItem item's
+// top-level numbers are made canonical; see avMap). An invalid value is
+// refused with DynamoDB's message naming its key.
 type exprValues map[string]types.AttributeValue
 
 // UnmarshalJSON decodes and validates ExpressionAttributeValues.
@@ -77,12 +79,34 @@ func (m *exprValues) UnmarshalJSON(data []byte) error {
 	}
 	out := make(exprValues, len(raw))
 	for _, k := range slices.Sorted(maps.Keys(raw)) {
-		v, err := raw[k].decode(0, true)
+		v, err := raw[k].decode(0, numbersAsSent)
 		if err != nil {
 			var ae *apiError
 			if errors.As(err, &ae) && ae.Type == "ValidationException" {
 				return validation("ExpressionAttributeValues contains invalid value: " + ae.Message + " for key " + k)
 			}
+			return err
+		}
+		out[k] = v
+	}
+	*m = out
+	return nil
+}
+
+// storedMap is an item read back from storage: decoded like avMap but
+// with every number, at any depth and in sets, kept as stored.
+type storedMap map[string]types.AttributeValue
+
+// UnmarshalJSON decodes a stored item.
+func (m *storedMap) UnmarshalJSON(data []byte) error {
+	var raw map[string]*wireValue
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return err
+	}
+	out := make(storedMap, len(raw))
+	for k, w := range raw {
+		v, err := w.decode(0, numbersAsStored)
+		if err != nil {
 			return err
 		}
 		out[k] = v
@@ -110,16 +134,51 @@ type wireValue struct {
 // inside at most 31 lists or maps.
 const maxNesting = 32
 
+// numberMode is how a decoded value spells its numbers. DynamoDB Local
+// keeps the number it was sent (a Java BigDecimal) in some places and
+// writes its canonical form in others; the spelling shows in every answer
+// that returns the value.
+type numberMode int
+
+const (
+	// numbersCanonical: a top-level attribute of an item or key (PutItem,
+	// BatchWriteItem, TransactWriteItems Put): numbers and set elements
+	// canonical.
+	numbersCanonical numberMode = iota
+	// numbersNested: inside a map or list of an item: numbers as sent, set
+	// elements canonical.
+	numbersNested
+	// numbersAsSent: ExpressionAttributeValues and legacy AttributeUpdates
+	// values, at any depth: numbers as sent, set elements in Java's
+	// BigDecimal.toString form (1e3 → 1E+3, 2.50 stays 2.50), which is what
+	// an update stores.
+	numbersAsSent
+	// numbersAsStored: an item read back from storage: everything as
+	// stored.
+	numbersAsStored
+)
+
+// nested is the mode of the values inside a map or list.
+func (m numberMode) nested() numberMode {
+	if m == numbersCanonical {
+		return numbersNested
+	}
+	return m
+}
+
 // value converts w, at the given nesting depth of an item, into an
 // AttributeValue, applying DynamoDB's validation; a number inside a map or
 // list keeps its text.
 func (w *wireValue) value(depth int) (types.AttributeValue, error) {
-	return w.decode(depth, depth > 0)
+	if depth > 0 {
+		return w.decode(depth, numbersNested)
+	}
+	return w.decode(depth, numbersCanonical)
 }
 
-// decode is value; rawNumber keeps the text of a number (validated) rather
-// than its canonical form. Set elements are always canonical.
-func (w *wireValue) decode(depth int, rawNumber bool) (types.AttributeValue, error) {
+// decode is value with the numbers spelled as mode says; every number is
+// validated whatever its spelling.
+func (w *wireValue) decode(depth int, mode numberMode) (types.AttributeValue, error) {
 	if w == nil {
 		return nil, validation("Supplied AttributeValue is empty, must contain exactly one of the supported datatypes")
 	}
@@ -147,7 +206,7 @@ func (w *wireValue) decode(depth int, rawNumber bool) (types.AttributeValue, err
 		if err != nil {
 			return nil, err
 		}
-		if rawNumber {
+		if mode != numbersCanonical {
 			s = *w.N
 		}
 		return &types.AttributeValueMemberN{Value: s}, nil
@@ -166,7 +225,7 @@ func (w *wireValue) decode(depth int, rawNumber bool) (types.AttributeValue, err
 			if k == "" {
 				return nil, validation("Empty attribute name")
 			}
-			v, err := e.value(depth + 1)
+			v, err := e.decode(depth+1, mode.nested())
 			if err != nil {
 				return nil, err
 			}
@@ -176,7 +235,7 @@ func (w *wireValue) decode(depth int, rawNumber bool) (types.AttributeValue, err
 	case w.L != nil:
 		l := make([]types.AttributeValue, len(w.L))
 		for i, e := range w.L {
-			v, err := e.value(depth + 1)
+			v, err := e.decode(depth+1, mode.nested())
 			if err != nil {
 				return nil, err
 			}
@@ -197,14 +256,23 @@ func (w *wireValue) decode(depth int, rawNumber bool) (types.AttributeValue, err
 			return nil, validation("One or more parameter values were invalid: An number set  may not be empty")
 		}
 		ns := make([]string, len(w.NS))
+		canon := make([]string, len(w.NS))
 		for i, s := range w.NS {
 			n, err := normalizeNumber(s)
 			if err != nil {
 				return nil, err
 			}
-			ns[i] = n
+			canon[i] = n
+			switch mode {
+			case numbersAsStored:
+				ns[i] = s
+			case numbersAsSent:
+				ns[i] = javaDecimalString(s)
+			default:
+				ns[i] = n
+			}
 		}
-		if err := checkDuplicates(ns, func(s string) string { return s }); err != nil {
+		if err := checkDuplicates(canon, func(s string) string { return s }); err != nil {
 			return nil, validation("Input collection contains duplicates")
 		}
 		sortNumbers(ns)
@@ -333,4 +401,21 @@ func sortSets(v types.AttributeValue) {
 			sortSets(e)
 		}
 	}
+}
+
+// javaDecimalString spells a valid number as Java's BigDecimal.toString
+// does: the digits as sent, without leading zeros, in plain notation unless
+// the exponent is positive or the number is below 1e-6 (1e3 → 1E+3,
+// 2.50 → 2.50, 0.0000001 → 1E-7). That is the General Decimal Arithmetic
+// to-scientific-string, which apd implements, except that Java has no
+// negative zero.
+func javaDecimalString(s string) string {
+	d, _, err := apd.NewFromString(s)
+	if err != nil {
+		return s
+	}
+	if d.IsZero() {
+		d.Negative = false
+	}
+	return d.String()
 }

@@ -235,9 +235,12 @@ func getItem(items *bolt.Bucket, k []byte) (item, error) {
 	return decodeItem(raw)
 }
 
-// decodeItem decodes a stored item.
+// decodeItem decodes a stored item. Its numbers, set elements included,
+// come back exactly as they were stored: which spelling a number keeps
+// depends on how it was written (canonical from PutItem, as sent from an
+// update expression's values), so reading must not normalize again.
 func decodeItem(raw []byte) (item, error) {
-	var m avMap
+	var m storedMap
 	if err := json.Unmarshal(raw, &m); err != nil {
 		return nil, fmt.Errorf("corrupt item: %w", err)
 	}

@@ -80,8 +80,10 @@ type readPlan struct {
 }
 
 // prepare validates what Query and Scan share; the placeholders used by the
-// key condition are already in used.
-func (in *readInput) prepare(a expr.Attrs, used *expr.Used) (*readPlan, error) {
+// key condition are already in used. pending is the key condition's error
+// that DynamoDB Local reports right after the FilterExpression's (see
+// expr.KeyCondition.Pending), nil for a Scan.
+func (in *readInput) prepare(a expr.Attrs, used *expr.Used, pending error) (*readPlan, error) {
 	if err := checkTableName(in.TableName); err != nil {
 		return nil, err
 	}
@@ -111,6 +113,9 @@ func (in *readInput) prepare(a expr.Attrs, used *expr.Used) (*readPlan, error) {
 			return nil, exprError(err)
 		}
 		p.filter = f
+	}
+	if pending != nil {
+		return nil, exprError(pending)
 	}
 	proj, err := parseProjection(in.ProjectionExpression, a, used)
 	if err != nil {
@@ -233,7 +238,7 @@ func (db *DB) query(body []byte) (any, error) {
 		if in.Select == "ALL_PROJECTED_ATTRIBUTES" && in.IndexName == "" {
 			return validation("ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName")
 		}
-		p, err := in.prepare(a, used)
+		p, err := in.prepare(a, used, kc.Pending())
 		if err != nil {
 			return err
 		}
@@ -333,7 +338,7 @@ func (db *DB) scan(body []byte) (any, error) {
 		return nil, err
 	}
 	a, used := in.attrs(), expr.NewUsed()
-	p, err := in.prepare(a, used)
+	p, err := in.prepare(a, used, nil)
 	if err != nil {
 		return nil, err
 	}

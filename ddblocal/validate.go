@@ -131,7 +131,9 @@ func (a *avValue) UnmarshalJSON(data []byte) error {
 	if err := json.Unmarshal(data, &w); err != nil {
 		return err
 	}
-	v, err := w.value(0)
+	// DynamoDB Local stores these values as sent, like an update
+	// expression's values.
+	v, err := w.decode(0, numbersAsSent)
 	if err != nil {
 		return err
 	}

@@ -20,6 +20,11 @@ type checker struct {
 	attrs  Attrs
 	used   *Used
 	update bool // an update expression: its functions, and its messages
+	// deferBounds records a BETWEEN whose bounds are out of order in
+	// bounds instead of failing: DynamoDB Local reports that error of a
+	// key condition only after checking the FilterExpression.
+	deferBounds bool
+	bounds      error
 }
 
 func newChecker(p *parser, a Attrs, used *Used) *checker {
@@ -378,7 +383,13 @@ func (c *checker) condition(n *cond) error {
 				return c.p.fail("The BETWEEN operator requires same data type for lower and upper bounds; lower bound operand: AttributeValue: %s, upper bound operand: AttributeValue: %s", javaString(lo.val), javaString(hi.val))
 			}
 			if cmp, ok := value.Compare(lo.val, hi.val); ok && cmp > 0 {
-				return c.p.fail("The BETWEEN operator requires upper bound to be greater than or equal to lower bound; lower bound operand: AttributeValue: %s, upper bound operand: AttributeValue: %s", javaString(lo.val), javaString(hi.val))
+				err := c.p.fail("The BETWEEN operator requires upper bound to be greater than or equal to lower bound; lower bound operand: AttributeValue: %s, upper bound operand: AttributeValue: %s", javaString(lo.val), javaString(hi.val))
+				if !c.deferBounds {
+					return err
+				}
+				if c.bounds == nil {
+					c.bounds = err
+				}
 			}
 		}
 	}

@@ -14,7 +14,15 @@ type KeyCondition struct {
 	PartitionKey   string
 	PartitionValue types.AttributeValue
 	Sort           *SortCondition // nil when only the partition key is given
+	// pending is an error found in the key condition that DynamoDB Local
+	// reports later than the others; see Pending.
+	pending error
 }
+
+// Pending returns the error of a key condition that DynamoDB Local reports
+// only after the FilterExpression's own errors: a BETWEEN whose lower
+// bound is above its upper bound. A Query checks its filter, then this.
+func (kc *KeyCondition) Pending() error { return kc.pending }
 
 // SortCondition is the condition on the sort key of a Query.
 type SortCondition struct {
@@ -36,7 +44,9 @@ func ParseKeyCondition(src string, a Attrs, used *Used, hashKey, hashType, range
 	if err := p.parse(func() { root = p.condition() }); err != nil {
 		return nil, err
 	}
-	if err := newChecker(p, a, used).checkCondition(root); err != nil {
+	ck := newChecker(p, a, used)
+	ck.deferBounds = true
+	if err := ck.checkCondition(root); err != nil {
 		return nil, err
 	}
 	var leaves []*cond
@@ -70,7 +80,7 @@ func ParseKeyCondition(src string, a Attrs, used *Used, hashKey, hashType, range
 	if len(leaves) > 2 {
 		return nil, errorf("Conditions can be of length 1 or 2 only")
 	}
-	kc := &KeyCondition{PartitionKey: hashKey}
+	kc := &KeyCondition{PartitionKey: hashKey, pending: ck.bounds}
 	var hash, sort *cond
 	for i, l := range leaves {
 		switch name := keyOf[i].path[0].Name; {

@@ -214,6 +214,9 @@ func TestReference(t *testing.T) {
 				used := NewUsed()
 				kc, gotErr := ParseKeyCondition(c.expr, Attrs{c.names, c.values}, used, "pk", "S", "sk", "N")
 				if gotErr == nil {
+					gotErr = kc.Pending()
+				}
+				if gotErr == nil {
 					gotErr = used.CheckUnused(Attrs{c.names, c.values})
 				}
 				var got []string

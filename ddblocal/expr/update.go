@@ -282,18 +282,24 @@ func arith(op string, l, r types.AttributeValue) (types.AttributeValue, error) {
 	if _, err := f(d, a, b); err != nil {
 		return nil, &Error{Message: msgOverflow}
 	}
-	d.Reduce(d)
-	if !d.IsZero() {
-		switch adj := int64(d.Exponent) + d.NumDigits() - 1; {
+	// The limits apply to the significant digits; the result is written
+	// as Java's BigDecimal.toPlainString writes the exact sum, as DynamoDB
+	// Local does: 5.0 + 0 is 5.0, 1e3 + 1e3 is 2000.
+	reduced := new(apd.Decimal)
+	reduced.Reduce(d)
+	if !reduced.IsZero() {
+		switch adj := int64(reduced.Exponent) + reduced.NumDigits() - 1; {
 		case adj > 125:
 			return nil, &Error{Message: msgOverflow}
 		case adj < -130:
 			return nil, &Error{Message: "Number underflow. Attempting to store a number with magnitude smaller than supported range"}
-		case d.NumDigits() > value.MaxDigits:
+		case reduced.NumDigits() > value.MaxDigits:
 			return nil, &Error{Message: "DynamoDB only supports precision up to 38 digits"}
 		}
+	} else {
+		d.Negative = false // Java has no negative zero
 	}
-	return &types.AttributeValueMemberN{Value: value.FormatNumber(d)}, nil
+	return &types.AttributeValueMemberN{Value: d.Text('f')}, nil
 }
 
 const msgOverflow = "Number overflow. Attempting to store a number with magnitude larger than supported range"
@@ -314,7 +320,7 @@ func addValues(old, v types.AttributeValue) (types.AttributeValue, error) {
 		}
 	case *types.AttributeValueMemberNS:
 		if y, ok := v.(*types.AttributeValueMemberNS); ok {
-			return &types.AttributeValueMemberNS{Value: union(x.Value, y.Value, numberKey)}, nil
+			return &types.AttributeValueMemberNS{Value: changedNumbers(x.Value, union(x.Value, y.Value, numberKey))}, nil
 		}
 	case *types.AttributeValueMemberBS:
 		if y, ok := v.(*types.AttributeValueMemberBS); ok {
@@ -343,7 +349,7 @@ func deleteValues(old, v types.AttributeValue) (types.AttributeValue, error) {
 		if !ok {
 			return nil, &Error{Message: msgIncorrectType}
 		}
-		s := difference(x.Value, y.Value, numberKey)
+		s := changedNumbers(x.Value, difference(x.Value, y.Value, numberKey))
 		rest, n = &types.AttributeValueMemberNS{Value: s}, len(s)
 	case *types.AttributeValueMemberBS:
 		y, ok := v.(*types.AttributeValueMemberBS)
@@ -367,6 +373,21 @@ func numberKey(s string) string {
 		return n
 	}
 	return s
+}
+
+// changedNumbers is the number set after an ADD or DELETE changed old into
+// next. DynamoDB Local keeps a set that the operation left as it was with
+// its elements spelled as stored, and writes every element of a set that
+// changed in canonical form.
+func changedNumbers(old, next []string) []string {
+	if len(next) == len(old) {
+		return old
+	}
+	out := make([]string, len(next))
+	for i, e := range next {
+		out[i] = numberKey(e)
+	}
+	return out
 }
 
 func union[E any](xs, ys []E, key func(E) string) []E {
