@@ -2,7 +2,6 @@ package ddblocal
 
 import (
 	"encoding/json"
-	"maps"
 	"slices"
 
 	bolt "go.etcd.io/bbolt"
@@ -134,7 +133,7 @@ func (db *DB) batchGetItem(body []byte) (any, error) {
 				out.ConsumedCapacity = append(out.ConsumedCapacity, cc)
 			}
 		}
-		order := capacityOrder(slices.Collect(maps.Keys(in.RequestItems)), len(in.RequestItems))
+		order := capacityOrder(inOrder(requestOrder(body, "RequestItems"), in.RequestItems), len(in.RequestItems))
 		slices.SortStableFunc(out.ConsumedCapacity, func(a, b *consumedCapacity) int {
 			return slices.Index(order, a.TableName) - slices.Index(order, b.TableName)
 		})
@@ -249,7 +248,9 @@ func (db *DB) batchWriteItem(body []byte) (any, error) {
 				return err
 			}
 		}
-		for _, name := range sortedNames(caps) {
+		// DynamoDB Local fills its map of capacities table by table in
+		// the order of the request's RequestItems.
+		for _, name := range javaInsertionOrder(inOrder(requestOrder(body, "RequestItems"), caps), 16) {
 			if cc := caps[name].report(in.ReturnConsumedCapacity); cc != nil {
 				out.ConsumedCapacity = append(out.ConsumedCapacity, cc)
 			}

@@ -1,8 +1,11 @@
 package ddblocal
 
 import (
+	"bytes"
 	"cmp"
+	"encoding/json"
 	"slices"
+	"strings"
 	"unicode/utf16"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -58,13 +61,90 @@ func javaMapSort[T any](xs []T, name func(T) string) {
 // ConsumedCapacity of a multi-table request: that of a java.util.HashMap
 // created for expected entries as Guava's newHashMapWithExpectedSize does
 // (capacity expected/0.75 + 1) — the number of tables of a BatchGetItem,
-// the number of actions of a TransactWriteItems (the maps of
-// BatchWriteItem and TransactGetItems have the default capacity:
-// sortedNames). Names sharing a bucket are taken in name order.
+// the number of actions of a TransactWriteItems. names must be in the
+// order DynamoDB Local inserted them (requestOrder), since names sharing a
+// bucket keep that order.
 func capacityOrder(names []string, expected int) []string {
+	return javaInsertionOrder(names, int(float64(expected)/0.75+1))
+}
+
+// javaInsertionOrder returns names, given in insertion order, in the
+// iteration order of a java.util.HashMap of the given initial capacity
+// holding them: by bucket, and within a bucket in insertion order. The maps
+// of BatchWriteItem and TransactGetItems have the default capacity, 16.
+func javaInsertionOrder(names []string, initial int) []string {
 	out := slices.Clone(names)
-	javaMapSortSized(out, func(s string) string { return s }, int(float64(expected)/0.75+1))
+	size := javaTableSize(initial, len(out))
+	slices.SortStableFunc(out, func(a, b string) int {
+		return cmp.Compare(javaBucket(javaStringHash(a), size), javaBucket(javaStringHash(b), size))
+	})
 	return out
+}
+
+// requestOrder returns the names of the members of the JSON object held
+// by the top-level field of body, in the order the body lists them, each
+// once (where a name repeats, at its first place, as a LinkedHashMap keeps
+// it). DynamoDB Local reads a request's maps, such as the RequestItems of
+// a batch, into LinkedHashMaps and fills its per-table maps in that order,
+// which decides the order of names sharing a HashMap bucket; a Go map
+// forgets it. The field is matched as encoding/json matches struct fields,
+// so that this agrees with the decoded request. A body json.Unmarshal has
+// already accepted cannot fail here; should it, the result is nil.
+func requestOrder(body []byte, field string) []string {
+	var top map[string]json.RawMessage
+	if json.Unmarshal(body, &top) != nil {
+		return nil
+	}
+	raw, ok := top[field]
+	if !ok {
+		for k, v := range top {
+			if strings.EqualFold(k, field) {
+				raw = v
+				break
+			}
+		}
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil
+	}
+	var names []string
+	seen := map[string]bool{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil
+		}
+		name, _ := tok.(string)
+		if !seen[name] {
+			seen[name] = true
+			names = append(names, name)
+		}
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return nil
+		}
+	}
+	return names
+}
+
+// inOrder returns the keys of present in the order order lists them,
+// followed by any key order lacks, in name order.
+func inOrder[V any](order []string, present map[string]V) []string {
+	out := make([]string, 0, len(present))
+	for _, name := range order {
+		if _, ok := present[name]; ok && !slices.Contains(out, name) {
+			out = append(out, name)
+		}
+	}
+	var rest []string
+	for name := range present {
+		if !slices.Contains(out, name) {
+			rest = append(rest, name)
+		}
+	}
+	slices.Sort(rest)
+	return append(out, rest...)
 }
 
 // javaMapSortSized is javaMapSort for a HashMap of the given initial

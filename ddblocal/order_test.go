@@ -132,3 +132,83 @@ func TestJavaMapOrder(t *testing.T) {
 		t.Errorf(`"hello".hashCode() = %d`, h)
 	}
 }
+
+func TestCapacityOrderKeepsRequestOrderWithinBucket(t *testing.T) {
+	// CapA0 and CapB1 share a bucket both in the 4-entry table of a
+	// two-table BatchGetItem and in the 16-entry table of a BatchWriteItem
+	// or TransactGetItems, so DynamoDB Local lists them in the order the
+	// request names them.
+	const a, b = "CapA0", "CapB1"
+	for _, size := range []int{4, 16} {
+		if javaBucket(javaStringHash(a), size) != javaBucket(javaStringHash(b), size) {
+			t.Fatalf("%s and %s do not share a bucket of a %d-entry table", a, b, size)
+		}
+	}
+	db, err := Open(t.TempDir(), Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	for _, name := range []string{a, b} {
+		body := `{"TableName":"` + name + `","AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}],` +
+			`"KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"BillingMode":"PAY_PER_REQUEST"}`
+		if _, err := db.createTable([]byte(body)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	names := func(ccs []*consumedCapacity) []string {
+		var out []string
+		for _, cc := range ccs {
+			out = append(out, cc.TableName)
+		}
+		return out
+	}
+	for _, order := range [][]string{{a, b}, {b, a}} {
+		write := `{"RequestItems":{"` + order[0] + `":[{"PutRequest":{"Item":{"pk":{"S":"1"}}}}],` +
+			`"` + order[1] + `":[{"PutRequest":{"Item":{"pk":{"S":"1"}}}}]},"ReturnConsumedCapacity":"TOTAL"}`
+		w, err := db.batchWriteItem([]byte(write))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := names(w.(batchWriteOutput).ConsumedCapacity); !slices.Equal(got, order) {
+			t.Errorf("BatchWriteItem capacity order = %v, want %v", got, order)
+		}
+
+		get := `{"RequestItems":{"` + order[0] + `":{"Keys":[{"pk":{"S":"1"}}]},` +
+			`"` + order[1] + `":{"Keys":[{"pk":{"S":"1"}}]}},"ReturnConsumedCapacity":"TOTAL"}`
+		g, err := db.batchGetItem([]byte(get))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := names(g.(batchGetOutput).ConsumedCapacity); !slices.Equal(got, order) {
+			t.Errorf("BatchGetItem capacity order = %v, want %v", got, order)
+		}
+
+		tget := `{"TransactItems":[{"Get":{"TableName":"` + order[0] + `","Key":{"pk":{"S":"1"}}}},` +
+			`{"Get":{"TableName":"` + order[1] + `","Key":{"pk":{"S":"1"}}}}],"ReturnConsumedCapacity":"TOTAL"}`
+		tg, err := db.transactGetItems([]byte(tget))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := names(tg.(transactGetOutput).ConsumedCapacity); !slices.Equal(got, order) {
+			t.Errorf("TransactGetItems capacity order = %v, want %v", got, order)
+		}
+	}
+}
+
+func TestRequestOrder(t *testing.T) {
+	for _, c := range []struct {
+		body string
+		want []string
+	}{
+		{`{"RequestItems":{"b":{},"a":[1,{"x":"y"}],"c":null}}`, []string{"b", "a", "c"}},
+		{`{"requestitems":{"z":1,"y":2}}`, []string{"z", "y"}},
+		{`{"RequestItems":{"b":1,"a":2,"b":3}}`, []string{"b", "a"}},
+		{`{"Other":{"a":1}}`, nil},
+		{`{"RequestItems":[1]}`, nil},
+	} {
+		if got := requestOrder([]byte(c.body), "RequestItems"); !slices.Equal(got, c.want) {
+			t.Errorf("requestOrder(%s) = %q, want %q", c.body, got, c.want)
+		}
+	}
+}

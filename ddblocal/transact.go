@@ -4,8 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
-	"maps"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -241,13 +239,17 @@ func (db *DB) transactWriteItems(body []byte) (any, error) {
 				Reasons: reasons,
 			}
 		}
+		// inserted lists the tables in the order DynamoDB Local adds
+		// them to its map of capacities: that of the actions.
 		caps := map[string]*capacity{}
+		var inserted []string
 		for _, pl := range plan {
 			c := caps[pl.t.Name]
 			if c == nil {
 				c = newCapacity(pl.t.Name)
 				c.scale = 2 // a transactional write costs twice a plain one
 				caps[pl.t.Name] = c
+				inserted = append(inserted, pl.t.Name)
 			}
 			if !pl.write {
 				c.addTable(1)
@@ -257,7 +259,7 @@ func (db *DB) transactWriteItems(body []byte) (any, error) {
 				return err
 			}
 		}
-		for _, name := range capacityOrder(slices.Collect(maps.Keys(caps)), len(in.TransactItems)) {
+		for _, name := range capacityOrder(inserted, len(in.TransactItems)) {
 			if cc := caps[name].report(in.ReturnConsumedCapacity); cc != nil {
 				out.ConsumedCapacity = append(out.ConsumedCapacity, cc)
 			}
@@ -340,7 +342,10 @@ func (db *DB) transactGetItems(body []byte) (any, error) {
 	}
 	var out transactGetOutput
 	err := db.bolt.View(func(tx *bolt.Tx) error {
+		// inserted lists the tables in the order DynamoDB Local adds
+		// them to its map of capacities: that of the actions.
 		caps := map[string]*capacity{}
+		var inserted []string
 		seen := map[string]bool{}
 		for _, ti := range in.TransactItems {
 			g := ti.Get
@@ -371,6 +376,7 @@ func (db *DB) transactGetItems(body []byte) (any, error) {
 			if c == nil {
 				c = newCapacity(t.Name)
 				caps[t.Name] = c
+				inserted = append(inserted, t.Name)
 			}
 			size := 1
 			if it != nil {
@@ -382,7 +388,7 @@ func (db *DB) transactGetItems(body []byte) (any, error) {
 			c.addTable(2 * readUnits(size, true))
 			out.Responses = append(out.Responses, itemResponse{Item: avMap(it)})
 		}
-		for _, name := range sortedNames(caps) {
+		for _, name := range javaInsertionOrder(inserted, 16) {
 			if cc := caps[name].report(in.ReturnConsumedCapacity); cc != nil {
 				out.ConsumedCapacity = append(out.ConsumedCapacity, cc)
 			}

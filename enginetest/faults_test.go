@@ -151,37 +151,65 @@ func (p *faultProxy) batchGetHalf(w http.ResponseWriter, r *http.Request, body [
 // batchWriteHalf forwards only the first half of each table's write
 // requests and returns the rest as UnprocessedItems.
 func (p *faultProxy) batchWriteHalf(w http.ResponseWriter, r *http.Request, body []byte) {
-	var in struct {
-		RequestItems           map[string][]json.RawMessage
-		ReturnConsumedCapacity string `json:",omitempty"`
-	}
-	if err := json.Unmarshal(body, &in); err != nil {
+	forward, unprocessed, err := splitBatchWrite(body)
+	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
-	unprocessed := map[string][]json.RawMessage{}
-	for table, reqs := range in.RequestItems {
-		if len(reqs) < 2 {
-			continue
-		}
+	if len(unprocessed) > 0 {
 		p.fault("BatchWriteItem")
-		half := len(reqs) / 2
-		unprocessed[table] = reqs[half:]
-		in.RequestItems[table] = reqs[:half]
 	}
-	newBody, _ := json.Marshal(in)
-	status, header, out := p.roundTrip(r, newBody)
-	if status == http.StatusOK && len(unprocessed) > 0 {
-		var resp map[string]json.RawMessage
-		json.Unmarshal(out, &resp)
-		resp["UnprocessedItems"], _ = json.Marshal(unprocessed)
-		out, _ = json.Marshal(resp)
+	status, header, out := p.roundTrip(r, forward)
+	if status == http.StatusOK {
+		out = withUnprocessedItems(out, unprocessed)
 	}
 	for k, v := range header {
 		w.Header()[k] = v
 	}
 	w.WriteHeader(status)
 	w.Write(out)
+}
+
+// splitBatchWrite keeps the first half of each table's requests in a
+// BatchWriteItem body and returns the rest, as DynamoDB leaves them
+// unprocessed when a partition runs short of capacity. Tables with a
+// single request are left whole.
+func splitBatchWrite(body []byte) ([]byte, map[string][]json.RawMessage, error) {
+	var in struct {
+		RequestItems           map[string][]json.RawMessage
+		ReturnConsumedCapacity string `json:",omitempty"`
+	}
+	if err := json.Unmarshal(body, &in); err != nil {
+		return nil, nil, err
+	}
+	unprocessed := map[string][]json.RawMessage{}
+	for table, reqs := range in.RequestItems {
+		if len(reqs) < 2 {
+			continue
+		}
+		half := len(reqs) / 2
+		unprocessed[table] = reqs[half:]
+		in.RequestItems[table] = reqs[:half]
+	}
+	forward, err := json.Marshal(in)
+	return forward, unprocessed, err
+}
+
+// withUnprocessedItems adds unprocessed to a BatchWriteItem answer.
+func withUnprocessedItems(out []byte, unprocessed map[string][]json.RawMessage) []byte {
+	if len(unprocessed) == 0 {
+		return out
+	}
+	var resp map[string]json.RawMessage
+	if err := json.Unmarshal(out, &resp); err != nil {
+		return out
+	}
+	resp["UnprocessedItems"], _ = json.Marshal(unprocessed)
+	changed, err := json.Marshal(resp)
+	if err != nil {
+		return out
+	}
+	return changed
 }
 
 // TestFaults runs statements through a proxy that throttles, leaves batch

@@ -2,6 +2,7 @@ package executor
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -230,19 +231,32 @@ func (e *Executor) putEach(ctx context.Context, env *env, n *planner.PutItems, s
 			return err
 		}
 		env.recordCall()
-		out, err := e.api.PutItem(ctx, putInput(single, c.item))
+		in := putInput(single, c.item)
+		in.ReturnValuesOnConditionCheckFailure = types.ReturnValuesOnConditionCheckFailureAllOld
+		var attempts attemptCounter
+		out, err := e.api.PutItem(ctx, in, attempts.option)
 		switch {
 		case err == nil:
 			env.recordCapacity(out.ConsumedCapacity)
 			ws.budget.settle(1, capacityOf(out.ConsumedCapacity))
 		case isErrorCode(err, "ConditionalCheckFailedException"):
 			ws.budget.settle(1, 1)
-			if !resuming {
+			// The item exists. It is this statement's own write when the
+			// statement resumes an interrupted run, or when the SDK retried
+			// the call after an attempt that DynamoDB applied but whose
+			// answer was lost — provided it is identical to the item being
+			// inserted. Anything else is a duplicate key.
+			if !(resuming || attempts.retried()) {
 				return duplicateKey(single, c.item, err)
 			}
-			same, gerr := e.sameItemStored(ctx, env, n, c.item)
-			if gerr != nil {
-				return gerr
+			same, known := foundSameItem(err, c.item)
+			if !known {
+				// A backend without ReturnValuesOnConditionCheckFailure:
+				// read the item.
+				var gerr error
+				if same, gerr = e.sameItemStored(ctx, env, n, c.item); gerr != nil {
+					return gerr
+				}
 			}
 			if !same {
 				return duplicateKey(single, c.item, err)
@@ -255,6 +269,18 @@ func (e *Executor) putEach(ctx context.Context, env *env, n *planner.PutItems, s
 		env.stats.progress()
 		return nil
 	})
+}
+
+// foundSameItem reports whether the item a failed conditional put found
+// (ReturnValuesOnConditionCheckFailure=ALL_OLD) equals item: every
+// attribute, numbers by value. known is false when the answer carries no
+// item (a backend that ignores the parameter).
+func foundSameItem(err error, item Item) (same, known bool) {
+	var ccf *types.ConditionalCheckFailedException
+	if !errors.As(err, &ccf) || ccf.Item == nil {
+		return false, false
+	}
+	return value.Equal(&types.AttributeValueMemberM{Value: ccf.Item}, &types.AttributeValueMemberM{Value: item}), true
 }
 
 // sameItemStored reports whether the table holds an item equal to item
