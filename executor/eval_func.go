@@ -199,39 +199,11 @@ func contains(_ *parser.FuncCall, a []types.AttributeValue) (types.AttributeValu
 // elements of a set, list or map. Other types have no size (missing), which
 // makes a comparison with it false, as in DynamoDB.
 func size(_ *parser.FuncCall, a []types.AttributeValue) (types.AttributeValue, error) {
-	var n int
-	switch x := a[0].(type) {
-	case *types.AttributeValueMemberS:
-		n = utf16Len(x.Value)
-	case *types.AttributeValueMemberB:
-		n = len(x.Value)
-	case *types.AttributeValueMemberSS:
-		n = len(x.Value)
-	case *types.AttributeValueMemberNS:
-		n = len(x.Value)
-	case *types.AttributeValueMemberBS:
-		n = len(x.Value)
-	case *types.AttributeValueMemberL:
-		n = len(x.Value)
-	case *types.AttributeValueMemberM:
-		n = len(x.Value)
-	default:
+	n, ok := value.Size(a[0])
+	if !ok {
 		return nil, nil
 	}
 	return &types.AttributeValueMemberN{Value: strconv.Itoa(n)}, nil
-}
-
-// utf16Len is the length of s in UTF-16 code units.
-func utf16Len(s string) int {
-	n := 0
-	for _, r := range s {
-		if r > 0xFFFF {
-			n += 2
-		} else {
-			n++
-		}
-	}
-	return n
 }
 
 // mapString applies f to a string; missing and NULL pass through.

@@ -284,7 +284,7 @@ var validTypeName = map[string]bool{
 func staticType(o *operand) string {
 	switch o.kind {
 	case oValue:
-		return typeName(o.val)
+		return value.TypeName(o.val)
 	case oArith:
 		return "N"
 	case oFunc:
@@ -294,34 +294,6 @@ func staticType(o *operand) string {
 		case "list_append":
 			return "L"
 		}
-	}
-	return ""
-}
-
-// typeName is the short name of v's type: "S", "N", "B", "BOOL", "NULL",
-// "SS", "NS", "BS", "L" or "M".
-func typeName(v types.AttributeValue) string {
-	switch v.(type) {
-	case *types.AttributeValueMemberS:
-		return "S"
-	case *types.AttributeValueMemberN:
-		return "N"
-	case *types.AttributeValueMemberB:
-		return "B"
-	case *types.AttributeValueMemberBOOL:
-		return "BOOL"
-	case *types.AttributeValueMemberNULL:
-		return "NULL"
-	case *types.AttributeValueMemberSS:
-		return "SS"
-	case *types.AttributeValueMemberNS:
-		return "NS"
-	case *types.AttributeValueMemberBS:
-		return "BS"
-	case *types.AttributeValueMemberL:
-		return "L"
-	case *types.AttributeValueMemberM:
-		return "M"
 	}
 	return ""
 }
@@ -379,7 +351,7 @@ func (c *checker) condition(n *cond) error {
 		}
 		lo, hi := n.args[1], n.args[2]
 		if lo.kind == oValue && hi.kind == oValue {
-			if typeName(lo.val) != typeName(hi.val) {
+			if value.TypeName(lo.val) != value.TypeName(hi.val) {
 				return c.p.fail("The BETWEEN operator requires same data type for lower and upper bounds; lower bound operand: AttributeValue: %s, upper bound operand: AttributeValue: %s", javaString(lo.val), javaString(hi.val))
 			}
 			if cmp, ok := value.Compare(lo.val, hi.val); ok && cmp > 0 {

@@ -3,7 +3,6 @@ package expr
 import (
 	"bytes"
 	"strings"
-	"unicode/utf16"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -126,7 +125,7 @@ func evalFunction(f *operand, item Item) bool {
 	case "attribute_type":
 		v := resolve(item, f.args[0].path)
 		t, ok := evalOperand(f.args[1], item).(*types.AttributeValueMemberS)
-		return v != nil && ok && typeName(v) == t.Value
+		return v != nil && ok && value.TypeName(v) == t.Value
 	case "begins_with":
 		switch x := evalOperand(f.args[0], item).(type) {
 		case *types.AttributeValueMemberS:
@@ -206,24 +205,8 @@ func evalOperand(o *operand, item Item) types.AttributeValue {
 // binary in bytes, the element count of a set, list or map; nil for other
 // types and missing attributes.
 func size(v types.AttributeValue) types.AttributeValue {
-	n := -1
-	switch x := v.(type) {
-	case *types.AttributeValueMemberS:
-		n = utf16Len(x.Value)
-	case *types.AttributeValueMemberB:
-		n = len(x.Value)
-	case *types.AttributeValueMemberSS:
-		n = len(x.Value)
-	case *types.AttributeValueMemberNS:
-		n = len(x.Value)
-	case *types.AttributeValueMemberBS:
-		n = len(x.Value)
-	case *types.AttributeValueMemberL:
-		n = len(x.Value)
-	case *types.AttributeValueMemberM:
-		n = len(x.Value)
-	}
-	if n < 0 {
+	n, ok := value.Size(v)
+	if !ok {
 		return nil
 	}
 	return &types.AttributeValueMemberN{Value: itoa(n)}
@@ -252,13 +235,4 @@ func resolve(item Item, p Path) types.AttributeValue {
 		}
 	}
 	return v
-}
-
-// utf16Len is the length of s in UTF-16 code units.
-func utf16Len(s string) int {
-	n := 0
-	for _, r := range s {
-		n += utf16.RuneLen(r)
-	}
-	return n
 }

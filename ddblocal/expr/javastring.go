@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/ddbsql/ddbsql/value"
 )
 
 // javaString writes v as DynamoDB Local's messages quote an attribute value
@@ -27,7 +29,7 @@ func javaString(v types.AttributeValue) string {
 	case *types.AttributeValueMemberNS:
 		return "{NS:[" + strings.Join(x.Value, ", ") + "]}"
 	}
-	return "{" + typeName(v) + ":...}"
+	return "{" + value.TypeName(v) + ":...}"
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

@@ -99,7 +99,7 @@ func ParseKeyCondition(src string, a Attrs, used *Used, hashKey, hashType, range
 		return nil, errorf("Query key condition not supported")
 	}
 	kc.PartitionValue = otherOperand(hash)
-	if typeName(kc.PartitionValue) != hashType {
+	if value.TypeName(kc.PartitionValue) != hashType {
 		return nil, errorf("One or more parameter values were invalid: Condition parameter type does not match schema type")
 	}
 	if sort == nil {
@@ -121,7 +121,7 @@ func ParseKeyCondition(src string, a Attrs, used *Used, hashKey, hashType, range
 		sc.Values = []types.AttributeValue{sort.args[0].args[1].val}
 	}
 	for _, v := range sc.Values {
-		if typeName(v) != rangeType {
+		if value.TypeName(v) != rangeType {
 			return nil, errorf("One or more parameter values were invalid: Condition parameter type does not match schema type")
 		}
 	}

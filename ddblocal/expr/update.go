@@ -76,7 +76,7 @@ func ParseUpdate(src string, a Attrs, used *Used) (*Update, error) {
 		if err := ch.operand(st.value); err != nil {
 			return nil, err
 		}
-		t := typeName(st.value.val)
+		t := value.TypeName(st.value.val)
 		switch {
 		case st.keyword == "ADD" && t != "N" && t != "SS" && t != "NS" && t != "BS":
 			return nil, p.fail("Incorrect operand type for operator or function; operator: ADD, operand type: %s, typeSet: ALLOWED_FOR_ADD_OPERAND", setTypeName[t])
