@@ -150,6 +150,34 @@ func parseCondition(src, rvOnFailure string, a expr.Attrs, used *expr.Used) (con
 	return c, nil
 }
 
+// checkPutOrDelete validates what PutItem and DeleteItem share, in
+// DynamoDB Local's order — table name, legacy parameters, ReturnValues
+// (ALL_OLD or NONE), the ConditionExpression, unused placeholders — and
+// returns the parsed condition.
+func checkPutOrDelete(table string, l *legacy, e *exprInput, src, returnValues, rvOnFailure string) (condition, error) {
+	if err := checkTableName(table); err != nil {
+		return condition{}, err
+	}
+	if err := l.check("ConditionExpression", src); err != nil {
+		return condition{}, err
+	}
+	if err := l.refuse(nil); err != nil {
+		return condition{}, err
+	}
+	if err := checkReturnValues(returnValues, "ALL_OLD"); err != nil {
+		return condition{}, err
+	}
+	a, used := e.attrs(), expr.NewUsed()
+	cond, err := parseCondition(src, rvOnFailure, a, used)
+	if err != nil {
+		return condition{}, err
+	}
+	if err := used.CheckUnused(a); err != nil {
+		return condition{}, exprError(err)
+	}
+	return cond, nil
+}
+
 type putItemInput struct {
 	legacy
 	exprInput
@@ -166,25 +194,9 @@ func (db *DB) putItem(body []byte) (any, error) {
 	if err := json.Unmarshal(body, &in); err != nil {
 		return nil, err
 	}
-	if err := checkTableName(in.TableName); err != nil {
-		return nil, err
-	}
-	if err := in.legacy.check("ConditionExpression", in.ConditionExpression); err != nil {
-		return nil, err
-	}
-	if err := in.legacy.refuse(nil); err != nil {
-		return nil, err
-	}
-	if err := checkReturnValues(in.ReturnValues, "ALL_OLD"); err != nil {
-		return nil, err
-	}
-	a, used := in.attrs(), expr.NewUsed()
-	cond, err := parseCondition(in.ConditionExpression, in.ReturnValuesOnConditionCheckFailure, a, used)
+	cond, err := checkPutOrDelete(in.TableName, &in.legacy, &in.exprInput, in.ConditionExpression, in.ReturnValues, in.ReturnValuesOnConditionCheckFailure)
 	if err != nil {
 		return nil, err
-	}
-	if err := used.CheckUnused(a); err != nil {
-		return nil, exprError(err)
 	}
 	var out writeOutput
 	err = db.update(func(tx *bolt.Tx) error {
@@ -324,25 +336,9 @@ func (db *DB) deleteItem(body []byte) (any, error) {
 	if err := json.Unmarshal(body, &in); err != nil {
 		return nil, err
 	}
-	if err := checkTableName(in.TableName); err != nil {
-		return nil, err
-	}
-	if err := in.legacy.check("ConditionExpression", in.ConditionExpression); err != nil {
-		return nil, err
-	}
-	if err := in.legacy.refuse(nil); err != nil {
-		return nil, err
-	}
-	if err := checkReturnValues(in.ReturnValues, "ALL_OLD"); err != nil {
-		return nil, err
-	}
-	a, used := in.attrs(), expr.NewUsed()
-	cond, err := parseCondition(in.ConditionExpression, in.ReturnValuesOnConditionCheckFailure, a, used)
+	cond, err := checkPutOrDelete(in.TableName, &in.legacy, &in.exprInput, in.ConditionExpression, in.ReturnValues, in.ReturnValuesOnConditionCheckFailure)
 	if err != nil {
 		return nil, err
-	}
-	if err := used.CheckUnused(a); err != nil {
-		return nil, exprError(err)
 	}
 	var out writeOutput
 	err = db.update(func(tx *bolt.Tx) error {
