@@ -1,0 +1,308 @@
+package executor
+
+import (
+	"context"
+	"errors"
+	"io"
+	"strconv"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/ddbsql/ddbsql/planner"
+	"github.com/ddbsql/ddbsql/sqlerr"
+	"github.com/ddbsql/ddbsql/value"
+)
+
+// putItems runs a multi-row INSERT or UPSERT, or INSERT ... SELECT.
+func (e *Executor) putItems(ctx context.Context, env *env, n *planner.PutItems) (*Result, error) {
+	ws := env.stats.startWrite("written", false, e.opts.OnProgress)
+	ws.budget = env.writeBudget()
+	var src RowIter
+	var tr *positionTracker
+	if n.Input != nil {
+		rows, t, err := e.openWriteInput(ctx, env, n.Input)
+		if err != nil {
+			return nil, err
+		}
+		src, tr = rows, t
+	} else {
+		items := make([]Item, len(n.Items))
+		seen := make(map[string]bool, len(items))
+		for i, x := range n.Items {
+			v, err := env.value(x)
+			if err != nil {
+				return nil, err
+			}
+			m, ok := v.(*types.AttributeValueMemberM)
+			if !ok {
+				return nil, sqlerr.New(sqlerr.InvalidParameter, "INSERT needs a map value, got %s", attributeTypeName(v)).
+					WithHint("write the item as {'attr': value, ...}")
+			}
+			items[i] = m.Value
+			if n.Upsert {
+				continue
+			}
+			// Two rows with one key would make the statement conflict with
+			// itself halfway: refuse it before anything is written.
+			h, err := itemKeyHash(n, m.Value)
+			if err != nil {
+				return nil, err
+			}
+			if seen[h] {
+				return nil, sqlerr.New(sqlerr.UniqueViolation, "duplicate key: the statement inserts the key %s twice into %q",
+					formatKey(n.KeyAttrs, m.Value), n.Table).WithHint("nothing was written")
+			}
+			seen[h] = true
+		}
+		src = rowsOf(items...)
+	}
+	defer src.Close()
+	_, before, _, resuming := resumedCounts(ctx)
+	resuming = resuming && tr != nil
+	if resuming {
+		ws.written.Store(before)
+	}
+	var err error
+	if n.Upsert {
+		err = e.batchPutAll(ctx, env, n, src, tr, ws)
+	} else {
+		err = e.putEach(ctx, env, n, src, tr, ws, resuming)
+	}
+	if err != nil {
+		return nil, writeProgress(ctx, err, n.Table, ws)
+	}
+	written := ws.written.Load()
+	res := &Result{Tag: "INSERT 0 " + strconv.FormatInt(written, 10), RowsAffected: written}
+	if resuming {
+		res.Notices = append(res.Notices, resumeNotice(before, "written"))
+	}
+	return res, nil
+}
+
+// itemKeyHash returns the canonical encoding of item's key, or an error
+// when the item lacks a key attribute.
+func itemKeyHash(n *planner.PutItems, item Item) (string, error) {
+	key := make(Item, len(n.KeyAttrs))
+	for _, a := range n.KeyAttrs {
+		v, ok := item[a]
+		if !ok {
+			return "", sqlerr.New("23502", "INSERT into %q needs the key attribute %q, missing from the item %s",
+				n.Table, a, formatKey(n.KeyAttrs, item))
+		}
+		key[a] = v
+	}
+	return keyHash(key), nil
+}
+
+// claimedItem is an item handed to a write, with the page of the
+// positioned read it came from (nil when the write reports no checkpoints).
+type claimedItem struct {
+	item Item
+	page *pageTrack
+}
+
+// putEach runs INSERT of several items: one PutItem each, guarded by
+// attribute_not_exists on the key, since BatchWriteItem takes no
+// conditions. When the statement resumes from a checkpoint, an item that
+// exists already and equals the one inserted was written by the
+// interrupted run, and counts as written.
+func (e *Executor) putEach(ctx context.Context, env *env, n *planner.PutItems, src RowIter, tr *positionTracker, ws *writeStats, resuming bool) error {
+	single := &planner.PutItem{Table: n.Table, KeyAttrs: n.KeyAttrs}
+	next := func() (claimedItem, error) {
+		it, err := src.Next()
+		if err != nil {
+			return claimedItem{}, err
+		}
+		page := tr.claim()
+		if _, err := itemKeyHash(n, it); err != nil {
+			return claimedItem{}, err
+		}
+		ws.matched.Add(1)
+		return claimedItem{item: it, page: page}, nil
+	}
+	return runPool(ctx, e.opts.Concurrency, next, func(ctx context.Context, c claimedItem) error {
+		if err := ws.budget.reserve(ctx, 1); err != nil {
+			return err
+		}
+		env.recordCall()
+		in := putInput(single, c.item)
+		in.ReturnValuesOnConditionCheckFailure = types.ReturnValuesOnConditionCheckFailureAllOld
+		var attempts attemptCounter
+		out, err := e.api.PutItem(ctx, in, attempts.option)
+		switch {
+		case err == nil:
+			env.recordCapacity(out.ConsumedCapacity)
+			ws.budget.settle(1, capacityOf(out.ConsumedCapacity))
+		case isErrorCode(err, "ConditionalCheckFailedException"):
+			ws.budget.settle(1, 1)
+			// The item exists. It is this statement's own write when the
+			// statement resumes an interrupted run, or when the SDK retried
+			// the call after an attempt that DynamoDB applied but whose
+			// answer was lost — provided it is identical to the item being
+			// inserted. Anything else is a duplicate key.
+			if !(resuming || attempts.retried()) {
+				return duplicateKey(single, c.item, err)
+			}
+			same, known := foundSameItem(err, c.item)
+			if !known {
+				// A backend without ReturnValuesOnConditionCheckFailure:
+				// read the item.
+				var gerr error
+				if same, gerr = e.sameItemStored(ctx, env, n, c.item); gerr != nil {
+					return gerr
+				}
+			}
+			if !same {
+				return duplicateKey(single, c.item, err)
+			}
+		default:
+			return mapTableError(err, n.Table)
+		}
+		ws.written.Add(1)
+		tr.finish(c.page, 1, 0)
+		env.stats.progress()
+		return nil
+	})
+}
+
+// foundSameItem reports whether the item a failed conditional put found
+// (ReturnValuesOnConditionCheckFailure=ALL_OLD) equals item: every
+// attribute, numbers by value. known is false when the answer carries no
+// item (a backend that ignores the parameter).
+func foundSameItem(err error, item Item) (same, known bool) {
+	var ccf *types.ConditionalCheckFailedException
+	if !errors.As(err, &ccf) || ccf.Item == nil {
+		return false, false
+	}
+	return value.Equal(&types.AttributeValueMemberM{Value: ccf.Item}, &types.AttributeValueMemberM{Value: item}), true
+}
+
+// sameItemStored reports whether the table holds an item equal to item
+// (every attribute, numbers by value), read with a strongly consistent
+// GetItem.
+func (e *Executor) sameItemStored(ctx context.Context, env *env, n *planner.PutItems, item Item) (bool, error) {
+	key := make(Item, len(n.KeyAttrs))
+	for _, a := range n.KeyAttrs {
+		key[a] = item[a]
+	}
+	env.recordCall()
+	out, err := e.api.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName:              aws.String(n.Table),
+		Key:                    key,
+		ConsistentRead:         aws.Bool(true),
+		ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal,
+	})
+	if err != nil {
+		return false, mapTableError(err, n.Table)
+	}
+	env.recordCapacity(out.ConsumedCapacity)
+	return out.Item != nil && value.Equal(&types.AttributeValueMemberM{Value: out.Item}, &types.AttributeValueMemberM{Value: item}), nil
+}
+
+// batchPutAll runs UPSERT of several items through BatchWriteItem.
+func (e *Executor) batchPutAll(ctx context.Context, env *env, n *planner.PutItems, src RowIter, tr *positionTracker, ws *writeStats) error {
+	// An error of the source is returned after the batch read before it
+	// has been sent, so that every item before a bad one is written, as
+	// when INSERT writes them one by one.
+	var pending error
+	next := func() ([]claimedItem, error) {
+		if pending != nil {
+			return nil, pending
+		}
+		var batch []claimedItem
+		at := map[string]int{}
+		for len(batch) < batchWriteLimit {
+			it, err := src.Next()
+			var page *pageTrack
+			if err == nil {
+				page = tr.claim()
+				_, err = itemKeyHash(n, it)
+			}
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				if len(batch) == 0 {
+					return nil, err
+				}
+				pending = err
+				break
+			}
+			ws.matched.Add(1)
+			h, _ := itemKeyHash(n, it)
+			// DynamoDB refuses a batch naming one key twice; the later row
+			// wins, as it would written one after the other.
+			if i, ok := at[h]; ok {
+				tr.finish(batch[i].page, 1, 0)
+				batch[i] = claimedItem{item: it, page: page}
+				ws.written.Add(1)
+				continue
+			}
+			at[h] = len(batch)
+			batch = append(batch, claimedItem{item: it, page: page})
+		}
+		if len(batch) == 0 {
+			return nil, io.EOF
+		}
+		return batch, nil
+	}
+	return runPool(ctx, e.opts.Concurrency, next, func(ctx context.Context, batch []claimedItem) error {
+		reqs := make([]types.WriteRequest, len(batch))
+		for i, c := range batch {
+			reqs[i] = types.WriteRequest{PutRequest: &types.PutRequest{Item: c.item}}
+		}
+		if err := e.batchWrite(ctx, env, n.Table, reqs, ws); err != nil {
+			return err
+		}
+		for _, c := range batch {
+			tr.finish(c.page, 1, 0)
+		}
+		return nil
+	})
+}
+
+// batchWrite sends reqs with BatchWriteItem, retrying the items DynamoDB
+// leaves unprocessed, after an exponential backoff with jitter, until every
+// one is written. Throttled calls are retried by the SDK's retryer.
+func (e *Executor) batchWrite(ctx context.Context, env *env, table string, reqs []types.WriteRequest, ws *writeStats) error {
+	for retry := 0; len(reqs) > 0; {
+		if retry > 0 {
+			if err := sleep(ctx, batchBackoff.delay(retry)); err != nil {
+				return err
+			}
+		}
+		reserved := float64(len(reqs))
+		if err := ws.budget.reserve(ctx, reserved); err != nil {
+			return err
+		}
+		env.recordCall()
+		out, err := e.api.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{
+			RequestItems:           map[string][]types.WriteRequest{table: reqs},
+			ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal,
+		})
+		if err != nil {
+			return mapTableError(err, table)
+		}
+		var consumed float64
+		for i := range out.ConsumedCapacity {
+			env.recordCapacity(&out.ConsumedCapacity[i])
+			consumed += capacityOf(&out.ConsumedCapacity[i])
+		}
+		ws.budget.settle(reserved, consumed)
+		left := out.UnprocessedItems[table]
+		ws.written.Add(int64(len(reqs) - len(left)))
+		env.stats.progress()
+		switch {
+		case len(left) == 0:
+		case len(left) < len(reqs):
+			retry = 1 // progress: back off only a little
+		default:
+			retry++
+		}
+		reqs = left
+	}
+	return nil
+}
+
