@@ -7,78 +7,19 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/ddbsql/ddbsql/value"
 )
 
 // maxItemSize is DynamoDB's item size limit, 400 KB.
 const maxItemSize = 400 * 1024
 
-// itemSize is an item's size as DynamoDB measures it for the 400 KB limit,
-// capacity units and TableSizeBytes: each attribute name's UTF-8 length
-// plus its value's size.
-func itemSize(it item) int {
-	n := 0
-	for k, v := range it {
-		n += len(k) + valueSize(v)
-	}
-	return n
-}
+// itemSize is an item's size as DynamoDB measures it (value.ItemSize).
+func itemSize(it item) int { return value.ItemSize(it) }
 
-// valueSize follows DynamoDB's documented rules: strings and binaries by
-// length, numbers by about one byte per two significant digits plus one,
-// BOOL and NULL one byte, documents three bytes plus their contents (one
-// byte per element of overhead), sets the sum of their elements.
-func valueSize(v types.AttributeValue) int {
-	switch x := v.(type) {
-	case *types.AttributeValueMemberS:
-		return len(x.Value)
-	case *types.AttributeValueMemberN:
-		return numberSize(x.Value)
-	case *types.AttributeValueMemberB:
-		return len(x.Value)
-	case *types.AttributeValueMemberBOOL, *types.AttributeValueMemberNULL:
-		return 1
-	case *types.AttributeValueMemberSS:
-		n := 0
-		for _, s := range x.Value {
-			n += len(s)
-		}
-		return n
-	case *types.AttributeValueMemberNS:
-		n := 0
-		for _, s := range x.Value {
-			n += numberSize(s)
-		}
-		return n
-	case *types.AttributeValueMemberBS:
-		n := 0
-		for _, b := range x.Value {
-			n += len(b)
-		}
-		return n
-	case *types.AttributeValueMemberL:
-		n := 3
-		for _, e := range x.Value {
-			n += 1 + valueSize(e)
-		}
-		return n
-	case *types.AttributeValueMemberM:
-		n := 3
-		for k, e := range x.Value {
-			n += 1 + len(k) + valueSize(e)
-		}
-		return n
-	}
-	return 0
-}
-
-// numberSize is (significant digits + 1) / 2 rounded up, plus one.
-func numberSize(s string) int {
-	_, digits, _ := decimalParts(s)
-	if digits == "" {
-		return 1
-	}
-	return (len(digits)+1)/2 + 1
-}
+// valueSize is one value's size as DynamoDB measures it
+// (value.AttributeSize).
+func valueSize(v types.AttributeValue) int { return value.AttributeSize(v) }
 
 // readUnits returns the read capacity of reading size bytes: one unit per 4
 // KB (rounded up), half for an eventually consistent read.
