@@ -2,6 +2,7 @@ package enginetest
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -30,12 +31,11 @@ import (
 const longEnv = "DDBSQL_LONG"
 
 // bulkFaultItems is the size of the bulk fault runs on b: 50,000 items on
-// the engine, the fastest backend per call, and 5,000 on DynamoDB Local
-// and dynalite, which are several times slower per call and would take
-// most of a CI job at full size, unless DDBSQL_LONG=1 asks for the full
-// size everywhere.
+// the engine and on DynamoDB Local, the reference; 5,000 on dynalite, whose
+// calls are several times slower and which has no transactions (INSERT
+// puts each item), unless DDBSQL_LONG=1 asks for the full size everywhere.
 func bulkFaultItems(b testbackend.Backend) int {
-	if b.Name == testbackend.Engine || os.Getenv(longEnv) == "1" {
+	if b.Name != testbackend.Dynalite || os.Getenv(longEnv) == "1" {
 		return 50000
 	}
 	return 5000
@@ -64,9 +64,13 @@ const (
 	// faultUnprocessed forwards the first half of a BatchWriteItem's
 	// requests and answers the rest as UnprocessedItems.
 	faultUnprocessed
+	// faultConflict answers a TransactWriteItems, without forwarding it,
+	// with a TransactionCanceledException whose last action met another
+	// transaction (TransactionConflict).
+	faultConflict
 )
 
-var faultNames = [...]string{"none", "ProvisionedThroughputExceeded", "Throttling", "reset-before", "reset-after", "slow", "unprocessed"}
+var faultNames = [...]string{"none", "ProvisionedThroughputExceeded", "Throttling", "reset-before", "reset-after", "slow", "unprocessed", "conflict"}
 
 func (k faultKind) String() string { return faultNames[k] }
 
@@ -213,6 +217,8 @@ func (p *bulkFaultProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case faultUnprocessed:
 		status, header, out := p.roundTripHalf(r, body)
 		answer(w, status, header, out)
+	case faultConflict:
+		conflict(w, body)
 	default:
 		status, header, out := p.roundTrip(r, body)
 		answer(w, status, header, out)
@@ -224,6 +230,33 @@ func throttle(w http.ResponseWriter, typ, msg string) {
 	w.Header().Set("Content-Type", "application/x-amz-json-1.0")
 	w.WriteHeader(http.StatusBadRequest)
 	fmt.Fprintf(w, `{"__type":%q,"message":%q}`, typ, msg)
+}
+
+// conflict answers a TransactWriteItems as DynamoDB does when its last
+// action touches an item another transaction is writing: canceled, with a
+// reason per action.
+func conflict(w http.ResponseWriter, body []byte) {
+	var in struct{ TransactItems []json.RawMessage }
+	if err := json.Unmarshal(body, &in); err != nil || len(in.TransactItems) == 0 {
+		throttle(w, "com.amazon.coral.validate#ValidationException", "not a TransactWriteItems")
+		return
+	}
+	reasons := make([]map[string]string, len(in.TransactItems))
+	codes := make([]string, len(reasons))
+	for i := range reasons {
+		reasons[i], codes[i] = map[string]string{"Code": "None"}, "None"
+	}
+	last := len(reasons) - 1
+	reasons[last] = map[string]string{"Code": "TransactionConflict", "Message": "Transaction is ongoing for the item"}
+	codes[last] = "TransactionConflict"
+	out, _ := json.Marshal(map[string]any{
+		"__type":              "com.amazonaws.dynamodb.v20120810#TransactionCanceledException",
+		"Message":             "Transaction cancelled, please refer cancellation reasons for specific reasons [" + strings.Join(codes, ", ") + "]",
+		"CancellationReasons": reasons,
+	})
+	w.Header().Set("Content-Type", "application/x-amz-json-1.0")
+	w.WriteHeader(http.StatusBadRequest)
+	w.Write(out)
 }
 
 // reset drops the client's connection with a TCP reset (linger 0), as a
@@ -464,19 +497,25 @@ func withN(want map[string]string, n int) map[string]string {
 // SELECT, UPSERT ... SELECT and UPDATE ... WHERE each write every item
 // exactly once, and their counts say so.
 //
-// Size: 50,000 items on the engine; 5,000 on DynamoDB Local and dynalite,
-// whose calls are several times slower, unless DDBSQL_LONG=1.
+// Size: 50,000 items on the engine and DynamoDB Local; 5,000 on dynalite
+// unless DDBSQL_LONG=1.
 //
-// INSERT's conditional PutItem is not reset after forwarding here;
-// TestFaultsRetriedWriteHazards covers that case.
+// INSERT groups its conditional puts in TransactWriteItems, which the
+// proxy also cancels with a conflict and resets after forwarding (the SDK's
+// retry carries the same ClientRequestToken; a backend ignoring it fails the
+// retry's conditions on identical items, which count as written). On
+// dynalite, which has no transactions, INSERT puts each item with a
+// PutItem, not reset after forwarding here; TestFaultsRetriedWriteHazards
+// covers that case.
 func TestFaultsBulkWrites(t *testing.T) {
 	testbackend.Each(t, func(t *testing.T, b testbackend.Backend) {
 		items := bulkFaultItems(b)
 		r := newFaultRun(t, b, map[string]faultSchedule{
 			// Reads may be reset after forwarding: they change nothing.
-			"Scan":       every(8, faultProvisioned, faultResetBefore, faultResetAfter, faultSlow, faultThrottling),
-			"PutItem":    every(97, faultProvisioned, faultThrottling, faultResetBefore, faultSlow),
-			"UpdateItem": every(97, faultProvisioned, faultThrottling, faultResetBefore, faultResetAfter, faultSlow),
+			"Scan":               every(8, faultProvisioned, faultResetBefore, faultResetAfter, faultSlow, faultThrottling),
+			"PutItem":            every(97, faultProvisioned, faultThrottling, faultResetBefore, faultSlow),
+			"TransactWriteItems": every(7, faultProvisioned, faultConflict, faultThrottling, faultResetBefore, faultResetAfter, faultSlow),
+			"UpdateItem":         every(97, faultProvisioned, faultThrottling, faultResetBefore, faultResetAfter, faultSlow),
 			// Unconditional batch puts are idempotent: every fault applies.
 			"BatchWriteItem": every(11, faultProvisioned, faultUnprocessed, faultResetBefore, faultUnprocessed, faultResetAfter, faultThrottling, faultSlow),
 		})
@@ -496,18 +535,17 @@ func TestFaultsBulkWrites(t *testing.T) {
 		}
 		r.sameItems("UPSERT ... SELECT", r.contents(ups), want)
 
-		// The WHERE clause is falsified by the update, so the retry of an
-		// update the backend applied before the connection was reset fails
-		// its condition instead of adding 1 again. The statement cannot
-		// tell that retry from an item changed by someone else: it counts
-		// the item skipped, though its own first attempt updated it.
+		// The retry of an update the backend applied before the connection
+		// was reset fails its condition (n is pinned to the value read);
+		// the stored item shows n changed by a call that was retried, so
+		// the item counts as updated, once.
 		res = r.mustExec(`UPDATE "` + ups + `" SET n = n + 1 WHERE n = 0`)
 		applied := r.proxy.applied("UpdateItem")
-		if res.Matched != int64(items) || res.Skipped != int64(applied) || res.RowsAffected != int64(items-applied) {
-			t.Errorf("UPDATE ... WHERE: matched %d, updated %d, skipped %d; want matched %d, updated %d, skipped %d (the updates applied before a reset)",
-				res.Matched, res.RowsAffected, res.Skipped, items, items-applied, applied)
+		if res.Matched != int64(items) || res.Skipped != 0 || res.RowsAffected != int64(items) {
+			t.Errorf("UPDATE ... WHERE: matched %d, updated %d, skipped %d; want matched %d, updated %d, skipped 0 (%d updates applied before a reset)",
+				res.Matched, res.RowsAffected, res.Skipped, items, items, applied)
 		}
-		if wantTag := fmt.Sprintf("UPDATE %d", items-applied); res.Tag != wantTag {
+		if wantTag := fmt.Sprintf("UPDATE %d", items); res.Tag != wantTag {
 			t.Errorf("UPDATE ... WHERE: %s, want %s", res.Tag, wantTag)
 		}
 		r.sameItems("UPDATE ... WHERE", r.contents(ups), withN(want, 1))
@@ -536,12 +574,18 @@ func TestFaultsBulkWrites(t *testing.T) {
 		r.sameItems("second UPDATE ... WHERE", r.contents(ups), after)
 
 		t.Log(r.proxy.summary())
-		for op, kinds := range map[string][]faultKind{
-			"Scan":           {faultProvisioned, faultThrottling, faultResetBefore, faultResetAfter, faultSlow},
-			"PutItem":        {faultProvisioned, faultThrottling, faultResetBefore, faultSlow},
-			"UpdateItem":     {faultProvisioned, faultThrottling, faultResetBefore, faultResetAfter, faultSlow},
-			"BatchWriteItem": {faultProvisioned, faultThrottling, faultResetBefore, faultResetAfter, faultSlow, faultUnprocessed},
-		} {
+		expected := map[string][]faultKind{
+			"Scan":               {faultProvisioned, faultThrottling, faultResetBefore, faultResetAfter, faultSlow},
+			"TransactWriteItems": {faultProvisioned, faultThrottling, faultResetBefore, faultResetAfter, faultSlow, faultConflict},
+			"UpdateItem":         {faultProvisioned, faultThrottling, faultResetBefore, faultResetAfter, faultSlow},
+			"BatchWriteItem":     {faultProvisioned, faultThrottling, faultResetBefore, faultResetAfter, faultSlow, faultUnprocessed},
+		}
+		if b.Name == testbackend.Dynalite {
+			// No transactions: INSERT puts each item.
+			delete(expected, "TransactWriteItems")
+			expected["PutItem"] = []faultKind{faultProvisioned, faultThrottling, faultResetBefore, faultSlow}
+		}
+		for op, kinds := range expected {
 			for _, k := range kinds {
 				if r.proxy.injected(op, k) == 0 {
 					t.Errorf("no %s fault was injected into %s", k, op)
@@ -554,26 +598,33 @@ func TestFaultsBulkWrites(t *testing.T) {
 	})
 }
 
-// TestFaultsRetriedWriteHazards shows what a connection reset after
-// DynamoDB applied a write does to the SDK's retry of it, for the writes
-// whose retry is not idempotent.
+// TestFaultsRetriedWriteHazards resets connections after DynamoDB applied
+// a write, so that the SDK retries a call whose first attempt took effect,
+// for the writes whose retry is not idempotent by itself.
 //
 // An UPDATE whose WHERE still holds after the update (SET n = n + 1 WHERE
-// n >= 0) applies the retry again: the item is incremented twice, and the
-// statement reports it updated once. Only a WHERE that the SET falsifies
-// makes the retry harmless (see TestFaultsBulkWrites).
+// n >= 0) would apply the retry again. Its writes pin n to the value read:
+// the retry fails its condition, the stored item shows n changed by a call
+// that was retried, and the item counts as updated without being written
+// again. Every item is incremented exactly once and the count says so; the
+// same holds for list_append onto an attribute the items do not have yet
+// (pinned with attribute_not_exists).
 //
-// INSERT ... SELECT's retried conditional PutItem finds the item its first
-// attempt wrote. The executor asks for the existing item with the failed
-// condition (ALL_OLD) and, when the call was retried and that item equals
-// the one inserted, counts it as written: every item is copied once and the
-// count is right.
+// INSERT ... SELECT's retried conditional PutItem (insert_batch = 1, or
+// dynalite) finds the item its first attempt wrote. The executor asks for
+// the existing item with the failed condition (ALL_OLD) and, when the call
+// was retried and that item equals the one inserted, counts it as written:
+// every item is copied once and the count is right. Its retried
+// TransactWriteItems (the default) carries the call's ClientRequestToken,
+// and a backend that ignores it cancels the retry on items identical to
+// those inserted, which count as written the same way.
 func TestFaultsRetriedWriteHazards(t *testing.T) {
 	testbackend.Each(t, func(t *testing.T, b testbackend.Backend) {
 		const items = 1000
 		r := newFaultRun(t, b, map[string]faultSchedule{
-			"UpdateItem": every(50, faultResetAfter),
-			"PutItem":    every(50, faultResetAfter),
+			"UpdateItem":         every(50, faultResetAfter),
+			"PutItem":            every(50, faultResetAfter),
+			"TransactWriteItems": every(3, faultResetAfter),
 		})
 		src, _ := r.source(items)
 
@@ -582,37 +633,46 @@ func TestFaultsRetriedWriteHazards(t *testing.T) {
 		if applied == 0 {
 			t.Fatal("no UpdateItem was applied before a reset")
 		}
-		if res.Tag != fmt.Sprintf("UPDATE %d", items) || res.Skipped != 0 {
-			t.Errorf("UPDATE ... WHERE n >= 0: %s, skipped %d; want UPDATE %d, skipped 0", res.Tag, res.Skipped, items)
+		if res.Tag != fmt.Sprintf("UPDATE %d", items) || res.Matched != items || res.Skipped != 0 {
+			t.Errorf("UPDATE ... WHERE n >= 0: %s, matched %d, skipped %d; want UPDATE %d, matched %d, skipped 0",
+				res.Tag, res.Matched, res.Skipped, items, items)
 		}
-		// Each item got one answered update, and one more for every call
-		// the backend applied before its connection was reset.
-		counts := r.numbers(src)
-		sum, twice := 0, 0
-		for v, c := range counts {
-			var n int
-			if _, err := fmt.Sscan(v, &n); err != nil {
-				t.Fatalf("n = %q", v)
-			}
-			sum += n * c
-			if n > 1 {
-				twice += c
-			}
+		if counts := r.numbers(src); len(counts) != 1 || counts["1"] != items {
+			t.Errorf("after UPDATE ... WHERE n >= 0 through %d resets after forwarding: items by n %v, want all %d at n = 1",
+				applied, counts, items)
 		}
-		if sum != items+applied || twice == 0 {
-			t.Errorf("after UPDATE ... WHERE n >= 0 through %d resets after forwarding: items by n %v (sum %d), want sum %d with some items updated twice",
-				applied, counts, sum, items+applied)
-		}
-		t.Logf("UPDATE ... WHERE n >= 0 reported %s; items by n: %v", res.Tag, counts)
 
-		dst := r.table("fault_dup")
-		res = r.mustExec(`INSERT INTO "` + dst + `" SELECT * FROM "` + src + `"`)
-		if r.proxy.applied("PutItem") == 0 {
-			t.Fatal("no PutItem was applied before a reset")
+		res = r.mustExec(`UPDATE "` + src + `" SET tags = list_append(if_not_exists(tags, []), ['x']) WHERE n >= 0`)
+		if again := r.proxy.applied("UpdateItem") - applied; again == 0 {
+			t.Error("no list_append UpdateItem was applied before a reset")
 		}
-		if want := fmt.Sprintf("INSERT 0 %d", items); res.Tag != want {
-			t.Errorf("INSERT ... SELECT through resets after applied PutItems: %s, want %s", res.Tag, want)
+		if res.Tag != fmt.Sprintf("UPDATE %d", items) || res.Skipped != 0 {
+			t.Errorf("UPDATE SET tags = list_append(...): %s, skipped %d; want UPDATE %d, skipped 0", res.Tag, res.Skipped, items)
 		}
-		r.sameItems("INSERT ... SELECT through resets", r.contents(dst), r.contents(src))
+		tags := map[string]int{}
+		for _, it := range scanAll(t, r.direct, src) {
+			tags[itemLine(map[string]types.AttributeValue{"tags": it["tags"]})]++
+		}
+		if once := `{"tags":{"L":[{"S":"x"}]}}`; len(tags) != 1 || tags[once] != items {
+			t.Errorf("after UPDATE SET tags = list_append(...) through resets: items by tags %v, want all %d with %s", tags, items, once)
+		}
+
+		for _, batch := range []string{"1", "100"} {
+			if batch == "100" && !b.Caps.Transactions {
+				continue // dynalite: one PutItem per item whatever the setting
+			}
+			r.mustExec(`SET insert_batch = ` + batch)
+			op := map[string]string{"1": "PutItem", "100": "TransactWriteItems"}[batch]
+			before := r.proxy.applied(op)
+			dst := r.table("fault_dup")
+			res = r.mustExec(`INSERT INTO "` + dst + `" SELECT * FROM "` + src + `"`)
+			if r.proxy.applied(op) == before {
+				t.Fatalf("insert_batch = %s: no %s was applied before a reset", batch, op)
+			}
+			if want := fmt.Sprintf("INSERT 0 %d", items); res.Tag != want {
+				t.Errorf("INSERT ... SELECT (insert_batch = %s) through resets after applied %s calls: %s, want %s", batch, op, res.Tag, want)
+			}
+			r.sameItems("INSERT ... SELECT (insert_batch = "+batch+") through resets", r.contents(dst), r.contents(src))
+		}
 	})
 }

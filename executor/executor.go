@@ -2,6 +2,8 @@ package executor
 
 import (
 	"context"
+	"strings"
+	"sync/atomic"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -73,6 +75,10 @@ type Options struct {
 type Executor struct {
 	api  DynamoDB
 	opts Options
+	// noTransactWrites is set once the backend answered TransactWriteItems
+	// with UnknownOperationException (dynalite): INSERT of several items
+	// then puts them one by one.
+	noTransactWrites atomic.Bool
 }
 
 // New returns an Executor calling api.
@@ -135,6 +141,9 @@ func (e *Executor) Run(ctx context.Context, p *planner.Plan, params []types.Attr
 	}
 	env := e.newEnv(params)
 	env.ctx = ctx
+	if len(p.Settings) > 0 {
+		env.session = statementSettings{SessionInfo: env.sessionInfo(), values: p.Settings}
+	}
 	res, err := e.run(ctx, env, p)
 	if res != nil {
 		res.stats = env.stats
@@ -149,6 +158,24 @@ func (e *Executor) Run(ctx context.Context, p *planner.Plan, params []types.Attr
 // run at once does.
 func (e *Executor) newEnv(params []types.AttributeValue) *env {
 	return &env{params: params, stats: newStats(), session: e.opts.Session}
+}
+
+// statementSettings is the session as one statement sees it: the values
+// its WITH (...) clause gives settings (planner.Plan.Settings) come before
+// the session's, for current_setting and for the run-time settings the
+// executor reads (write_capacity), while the session itself is left as it
+// was.
+type statementSettings struct {
+	SessionInfo
+	values map[string]string
+}
+
+// Get returns the statement's value of a setting, else the session's.
+func (s statementSettings) Get(name string) (string, error) {
+	if v, ok := s.values[strings.ToLower(name)]; ok {
+		return v, nil
+	}
+	return s.SessionInfo.Get(name)
 }
 
 // run dispatches on the plan's root: statements here, row-producing nodes

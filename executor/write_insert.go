@@ -64,11 +64,15 @@ func (e *Executor) putItems(ctx context.Context, env *env, n *planner.PutItems) 
 	if resuming {
 		ws.written.Store(before)
 	}
+	ins := &inserting{n: n, tr: tr, ws: ws, resuming: resuming}
 	var err error
-	if n.Upsert {
-		err = e.batchPutAll(ctx, env, n, src, tr, ws)
-	} else {
-		err = e.putEach(ctx, env, n, src, tr, ws, resuming)
+	switch {
+	case n.Upsert:
+		err = e.batchPutAll(ctx, env, ins, src)
+	case n.Batch > 1 && !e.noTransactWrites.Load():
+		err = e.putTransact(ctx, env, ins, src)
+	default:
+		err = e.putEach(ctx, env, ins, src)
 	}
 	if err != nil {
 		return nil, writeProgress(ctx, err, n.Table, ws)
@@ -103,80 +107,106 @@ type claimedItem struct {
 	page *pageTrack
 }
 
-// putEach runs INSERT of several items: one PutItem each, guarded by
-// attribute_not_exists on the key, since BatchWriteItem takes no
-// conditions. When the statement resumes from a checkpoint, an item that
-// exists already and equals the one inserted was written by the
-// interrupted run, and counts as written.
-func (e *Executor) putEach(ctx context.Context, env *env, n *planner.PutItems, src RowIter, tr *positionTracker, ws *writeStats, resuming bool) error {
-	single := &planner.PutItem{Table: n.Table, KeyAttrs: n.KeyAttrs}
-	next := func() (claimedItem, error) {
-		it, err := src.Next()
-		if err != nil {
-			return claimedItem{}, err
-		}
-		page := tr.claim()
-		if _, err := itemKeyHash(n, it); err != nil {
-			return claimedItem{}, err
-		}
-		ws.matched.Add(1)
-		return claimedItem{item: it, page: page}, nil
-	}
+// inserting is an INSERT of several items under way: its node, the
+// positions and counts it reports, and whether it resumes an interrupted
+// run.
+type inserting struct {
+	n        *planner.PutItems
+	tr       *positionTracker
+	ws       *writeStats
+	resuming bool
+}
+
+// putEach runs INSERT of several items with one PutItem each, guarded by
+// attribute_not_exists on the key, several at once.
+func (e *Executor) putEach(ctx context.Context, env *env, ins *inserting, src RowIter) error {
+	next := func() (claimedItem, error) { return ins.claimNext(src) }
 	return runPool(ctx, e.opts.Concurrency, next, func(ctx context.Context, c claimedItem) error {
-		if err := ws.budget.reserve(ctx, 1); err != nil {
-			return err
-		}
-		env.recordCall()
-		in := putInput(single, c.item)
-		in.ReturnValuesOnConditionCheckFailure = types.ReturnValuesOnConditionCheckFailureAllOld
-		var attempts attemptCounter
-		out, err := e.api.PutItem(ctx, in, attempts.option)
-		switch {
-		case err == nil:
-			env.recordCapacity(out.ConsumedCapacity)
-			ws.budget.settle(1, capacityOf(out.ConsumedCapacity))
-		case isErrorCode(err, "ConditionalCheckFailedException"):
-			ws.budget.settle(1, 1)
-			// The item exists. It is this statement's own write when the
-			// statement resumes an interrupted run, or when the SDK retried
-			// the call after an attempt that DynamoDB applied but whose
-			// answer was lost — provided it is identical to the item being
-			// inserted. Anything else is a duplicate key.
-			if !(resuming || attempts.retried()) {
-				return duplicateKey(single, c.item, err)
-			}
-			same, known := foundSameItem(err, c.item)
-			if !known {
-				// A backend without ReturnValuesOnConditionCheckFailure:
-				// read the item.
-				var gerr error
-				if same, gerr = e.sameItemStored(ctx, env, n, c.item); gerr != nil {
-					return gerr
-				}
-			}
-			if !same {
-				return duplicateKey(single, c.item, err)
-			}
-		default:
-			return mapTableError(err, n.Table)
-		}
-		ws.written.Add(1)
-		tr.finish(c.page, 1, 0)
-		env.stats.progress()
-		return nil
+		return e.putOne(ctx, env, ins, c)
 	})
 }
 
-// foundSameItem reports whether the item a failed conditional put found
-// (ReturnValuesOnConditionCheckFailure=ALL_OLD) equals item: every
-// attribute, numbers by value. known is false when the answer carries no
-// item (a backend that ignores the parameter).
-func foundSameItem(err error, item Item) (same, known bool) {
-	var ccf *types.ConditionalCheckFailedException
-	if !errors.As(err, &ccf) || ccf.Item == nil {
-		return false, false
+// claimNext reads the next item to insert from src, claims its place in
+// the read's checkpoints and counts it matched; an item without its key
+// attributes is an error (23502).
+func (ins *inserting) claimNext(src RowIter) (claimedItem, error) {
+	it, err := src.Next()
+	if err != nil {
+		return claimedItem{}, err
 	}
-	return value.Equal(&types.AttributeValueMemberM{Value: ccf.Item}, &types.AttributeValueMemberM{Value: item}), true
+	page := ins.tr.claim()
+	if _, err := itemKeyHash(ins.n, it); err != nil {
+		return claimedItem{}, err
+	}
+	ins.ws.matched.Add(1)
+	return claimedItem{item: it, page: page}, nil
+}
+
+// putOne puts one item of an INSERT with a PutItem guarded by
+// attribute_not_exists on the key. When the item exists already, it is
+// this statement's own write — and counts as written — if it equals the
+// item inserted and the statement resumes an interrupted run or the SDK
+// retried the call (after an attempt DynamoDB applied but whose answer was
+// lost); anything else is a duplicate key.
+func (e *Executor) putOne(ctx context.Context, env *env, ins *inserting, c claimedItem) error {
+	n, ws := ins.n, ins.ws
+	single := &planner.PutItem{Table: n.Table, KeyAttrs: n.KeyAttrs}
+	if err := ws.budget.reserve(ctx, 1); err != nil {
+		return err
+	}
+	env.recordCall()
+	in := putInput(single, c.item)
+	in.ReturnValuesOnConditionCheckFailure = types.ReturnValuesOnConditionCheckFailureAllOld
+	var attempts attemptCounter
+	out, err := e.api.PutItem(ctx, in, attempts.option)
+	switch {
+	case err == nil:
+		env.recordCapacity(out.ConsumedCapacity)
+		ws.budget.settle(1, capacityOf(out.ConsumedCapacity))
+	case isErrorCode(err, "ConditionalCheckFailedException"):
+		ws.budget.settle(1, 1)
+		var ccf *types.ConditionalCheckFailedException
+		var found Item
+		if errors.As(err, &ccf) {
+			found = ccf.Item
+		}
+		if err := e.checkOwnWrite(ctx, env, ins, c.item, found, attempts.retried(), err); err != nil {
+			return err
+		}
+	default:
+		return mapTableError(err, n.Table)
+	}
+	ws.written.Add(1)
+	ins.tr.finish(c.page, 1, 0)
+	env.stats.progress()
+	return nil
+}
+
+// checkOwnWrite decides about an item an INSERT found existing (its
+// condition failed): nil when it is the statement's own write — the
+// statement resumes an interrupted run, or the call was retried, and the
+// stored item equals item — and a duplicate-key error otherwise. found is
+// the stored item the failed condition returned (ALL_OLD), nil when the
+// backend returns none, in which case the item is read.
+func (e *Executor) checkOwnWrite(ctx context.Context, env *env, ins *inserting, item, found Item, retried bool, cause error) error {
+	single := &planner.PutItem{Table: ins.n.Table, KeyAttrs: ins.n.KeyAttrs}
+	if !(ins.resuming || retried) {
+		return duplicateKey(single, item, cause)
+	}
+	var same bool
+	if found != nil {
+		same = value.Equal(&types.AttributeValueMemberM{Value: found}, &types.AttributeValueMemberM{Value: item})
+	} else {
+		// A backend without ReturnValuesOnConditionCheckFailure: read it.
+		var err error
+		if same, err = e.sameItemStored(ctx, env, ins.n, item); err != nil {
+			return err
+		}
+	}
+	if !same {
+		return duplicateKey(single, item, cause)
+	}
+	return nil
 }
 
 // sameItemStored reports whether the table holds an item equal to item
@@ -202,7 +232,8 @@ func (e *Executor) sameItemStored(ctx context.Context, env *env, n *planner.PutI
 }
 
 // batchPutAll runs UPSERT of several items through BatchWriteItem.
-func (e *Executor) batchPutAll(ctx context.Context, env *env, n *planner.PutItems, src RowIter, tr *positionTracker, ws *writeStats) error {
+func (e *Executor) batchPutAll(ctx context.Context, env *env, ins *inserting, src RowIter) error {
+	n, tr, ws := ins.n, ins.tr, ins.ws
 	// An error of the source is returned after the batch read before it
 	// has been sent, so that every item before a bad one is written, as
 	// when INSERT writes them one by one.
@@ -214,12 +245,7 @@ func (e *Executor) batchPutAll(ctx context.Context, env *env, n *planner.PutItem
 		var batch []claimedItem
 		at := map[string]int{}
 		for len(batch) < batchWriteLimit {
-			it, err := src.Next()
-			var page *pageTrack
-			if err == nil {
-				page = tr.claim()
-				_, err = itemKeyHash(n, it)
-			}
+			c, err := ins.claimNext(src)
 			if err == io.EOF {
 				break
 			}
@@ -230,7 +256,7 @@ func (e *Executor) batchPutAll(ctx context.Context, env *env, n *planner.PutItem
 				pending = err
 				break
 			}
-			ws.matched.Add(1)
+			it, page := c.item, c.page
 			h, _ := itemKeyHash(n, it)
 			// DynamoDB refuses a batch naming one key twice; the later row
 			// wins, as it would written one after the other.
@@ -305,4 +331,3 @@ func (e *Executor) batchWrite(ctx context.Context, env *env, table string, reqs 
 	}
 	return nil
 }
-

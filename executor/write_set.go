@@ -212,9 +212,12 @@ func (w *setWrite) finish(res *Result) {
 
 // runSetWrite writes every item w's read yields, each with its own
 // conditional write, on the worker pool. An item whose condition fails
-// (changed or deleted since it was read) is skipped. emit, when not nil,
-// receives the item each successful write returns (RETURNING); it is
-// called from the workers and may block, which holds the writes back.
+// (changed or deleted since it was read) is skipped. An UPDATE with pinned
+// attributes writes each item through pinnedUpdate, which tells a retried
+// call that was applied, and a change by another writer, from a failed
+// WHERE. emit, when not nil, receives the item each successful write
+// returns (RETURNING); it is called from the workers and may block, which
+// holds the writes back.
 func (e *Executor) runSetWrite(ctx context.Context, env *env, w *setWrite, emit func(context.Context, Item) error) error {
 	n, table, ws, tr := w.n, w.table, w.ws, w.tr
 	names, vals := w.names, w.vals
@@ -233,6 +236,15 @@ func (e *Executor) runSetWrite(ctx context.Context, env *env, w *setWrite, emit 
 			}
 			key[a] = v
 		}
+		if n.Update != nil {
+			// The pinned attributes travel with the key (an absent one
+			// stays absent): pinnedUpdate splits them off.
+			for _, a := range n.Pin {
+				if v, ok := it[a]; ok {
+					key[a] = v
+				}
+			}
+		}
 		ws.matched.Add(1)
 		return claimedItem{item: key, page: page}, nil
 	}
@@ -243,8 +255,14 @@ func (e *Executor) runSetWrite(ctx context.Context, env *env, w *setWrite, emit 
 		var err error
 		var consumed float64
 		var returned Item
-		env.recordCall()
-		if n.Update != nil {
+		// settled is set when the write settled its budget itself (a
+		// pinned UPDATE, which may take several calls).
+		var settled bool
+		if n.Update != nil && len(n.Pin) > 0 {
+			returned, err = e.pinnedUpdate(ctx, env, w, c.item)
+			settled = true
+		} else if n.Update != nil {
+			env.recordCall()
 			var out *dynamodb.UpdateItemOutput
 			out, err = e.api.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 				TableName:                 aws.String(table),
@@ -261,6 +279,7 @@ func (e *Executor) runSetWrite(ctx context.Context, env *env, w *setWrite, emit 
 				consumed, returned = capacityOf(out.ConsumedCapacity), out.Attributes
 			}
 		} else {
+			env.recordCall()
 			in := &dynamodb.DeleteItemInput{
 				TableName:                 aws.String(table),
 				Key:                       c.item,
@@ -281,13 +300,17 @@ func (e *Executor) runSetWrite(ctx context.Context, env *env, w *setWrite, emit 
 		}
 		switch {
 		case err == nil:
-			ws.budget.settle(1, consumed)
+			if !settled {
+				ws.budget.settle(1, consumed)
+			}
 			ws.written.Add(1)
 			tr.finish(c.page, 1, 0)
 		case isErrorCode(err, "ConditionalCheckFailedException"):
 			// A failed condition still consumes a write unit; a skipped
 			// item returns nothing.
-			ws.budget.settle(1, 1)
+			if !settled {
+				ws.budget.settle(1, 1)
+			}
 			ws.skipped.Add(1)
 			tr.finish(c.page, 0, 1)
 			env.stats.progress()

@@ -44,7 +44,9 @@ type TableExpr interface {
 // Statements
 
 // Select is SELECT ... [FROM ...] [WHERE ...] [GROUP BY ...] [HAVING ...]
-// [ORDER BY ...] [LIMIT n] [OFFSET n].
+// [ORDER BY ...] [LIMIT n] [OFFSET n] [WITH (option, ...)]. Only a
+// statement's own SELECT has Options: the SELECT of INSERT ... SELECT,
+// COPY (SELECT ...) and EXISTS(SELECT ...) has none.
 type Select struct {
 	Pos      Pos
 	Distinct bool
@@ -56,6 +58,7 @@ type Select struct {
 	OrderBy  []OrderItem
 	Limit    Expr // nil when absent
 	Offset   Expr // nil when absent
+	Options  []StatementOption
 }
 
 // SelectItem is one entry of the select list: `*`, or an expression with an
@@ -95,6 +98,9 @@ type Insert struct {
 	Columns []string
 	Rows    [][]Expr
 	Select  *Select
+	// Options are the statement's WITH clause, written after the VALUES,
+	// the VALUE or the SELECT.
+	Options []StatementOption
 }
 
 // UpdateActionKind tells SET from REMOVE.
@@ -131,21 +137,55 @@ const (
 	ReturnModifiedNew
 )
 
-// Update is UPDATE t SET ... [REMOVE ...] WHERE ... [RETURNING ...].
+// Update is UPDATE t SET ... [REMOVE ...] WHERE ... [RETURNING ...]
+// [WITH (option, ...)].
 type Update struct {
 	Pos       Pos
 	Table     string
 	Actions   []UpdateAction
 	Where     Expr
 	Returning Returning
+	Options   []StatementOption
 }
 
-// Delete is DELETE FROM t WHERE ... [RETURNING ALL OLD *].
+// Delete is DELETE FROM t WHERE ... [RETURNING ALL OLD *] [WITH (option, ...)].
 type Delete struct {
 	Pos       Pos
 	Table     string
 	Where     Expr
 	Returning Returning
+	Options   []StatementOption
+}
+
+// StatementOption is one name = value of the WITH (...) clause that ends a
+// SELECT, INSERT, UPDATE or DELETE: a setting that holds for that
+// statement alone, as if SET had been run just before it and RESET just
+// after. Name is lower-cased (setting names are case-insensitive); the
+// value is written as SET's values are. The parser checks that no name
+// repeats; which names and values are valid is the session's business.
+type StatementOption struct {
+	Pos   Pos
+	Name  string
+	Value SetValue
+}
+
+// StatementOptions returns the WITH options of a statement: those of a
+// SELECT, INSERT, UPDATE or DELETE, and of the statement an EXPLAIN
+// explains; nil for any other statement.
+func StatementOptions(s Statement) []StatementOption {
+	switch s := s.(type) {
+	case *Select:
+		return s.Options
+	case *Insert:
+		return s.Options
+	case *Update:
+		return s.Options
+	case *Delete:
+		return s.Options
+	case *Explain:
+		return StatementOptions(s.Stmt)
+	}
+	return nil
 }
 
 // Explain is EXPLAIN [ANALYZE] [(FORMAT JSON|TEXT)] statement.

@@ -120,7 +120,9 @@ func unquote(v string, q byte) string {
 func (c *converter) statement(s statement) Statement {
 	switch s := s.(type) {
 	case *selectStmt:
-		return c.selectStmt(s)
+		out := c.query(s)
+		out.Options = c.options(&s.Options)
+		return out
 	case *insertStmt:
 		return c.insert(s)
 	case *updateStmt:
@@ -175,7 +177,18 @@ func (c *converter) statement(s statement) Statement {
 	panic("parser: unknown statement production")
 }
 
+// selectStmt converts a SELECT inside another statement (COPY (SELECT
+// ...), EXISTS(SELECT ...)), which cannot have options of its own.
 func (c *converter) selectStmt(s *selectStmt) *Select {
+	if s.Options.With.Type != 0 {
+		c.failNear(s.Options.With, "WITH (...) sets options of a whole statement and goes at its end")
+	}
+	return c.query(s)
+}
+
+// query converts a SELECT without its WITH options, which belong to the
+// statement (see options).
+func (c *converter) query(s *selectStmt) *Select {
 	out := &Select{Pos: pos(s.Pos), Distinct: s.Distinct}
 	out.Items = make([]SelectItem, len(s.Items))
 	for i, it := range s.Items {
@@ -237,7 +250,16 @@ func (c *converter) insert(s *insertStmt) *Insert {
 	case s.Param.Type != 0:
 		out.Value = c.param(s.Param)
 	case s.Select != nil:
-		out.Select = c.selectStmt(s.Select)
+		// INSERT ... SELECT ... WITH (...): the SELECT's grammar takes the
+		// clause, but it is the INSERT's.
+		out.Select = c.query(s.Select)
+		if s.Select.Options.With.Type != 0 {
+			if s.Options.With.Type != 0 {
+				c.failNear(s.Options.With, "a statement takes one WITH (...) clause")
+			}
+			out.Options = c.options(&s.Select.Options)
+			return out
+		}
 	default:
 		out.Columns = make([]string, len(s.Columns))
 		for i, col := range s.Columns {
@@ -253,6 +275,26 @@ func (c *converter) insert(s *insertStmt) *Insert {
 			}
 			out.Rows[i] = c.exprs(row.Exprs)
 		}
+	}
+	out.Options = c.options(&s.Options)
+	return out
+}
+
+// options converts a statement's WITH (name = value, ...) clause (nil when
+// absent). Names are case-insensitive and may be given once each.
+func (c *converter) options(o *stmtOptions) []StatementOption {
+	if o.With.Type == 0 {
+		return nil
+	}
+	out := make([]StatementOption, len(o.List))
+	for i, opt := range o.List {
+		n := strings.ToLower(name(opt.Name))
+		for _, prev := range out[:i] {
+			if prev.Name == n {
+				c.failNear(opt.Name, "option "+strconv.Quote(n)+" is given more than once")
+			}
+		}
+		out[i] = StatementOption{Pos: pos(opt.Name.Pos), Name: n, Value: c.setValue(&opt.Value)}
 	}
 	return out
 }
@@ -271,6 +313,7 @@ func (c *converter) update(s *updateStmt) *Update {
 	}
 	out.Where = c.expr(&s.Where)
 	out.Returning = returningOf(s.Returning)
+	out.Options = c.options(&s.Options)
 	return out
 }
 
@@ -296,6 +339,7 @@ func (c *converter) delete(s *deleteStmt) *Delete {
 	if s.Returning {
 		out.Returning = ReturnAllOld
 	}
+	out.Options = c.options(&s.Options)
 	return out
 }
 

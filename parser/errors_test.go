@@ -15,13 +15,13 @@ func TestSyntaxErrors(t *testing.T) {
 		msg          string // the whole message
 	}{
 		{`SELECT * FORM t`, 1, 10,
-			`syntax error at or near "FORM": expected one of: ",", "FROM", "WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "OFFSET", ";"`},
+			`syntax error at or near "FORM": expected one of: ",", "FROM", "WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "OFFSET", "WITH", ";"`},
 		{`SELECT * FROM`, 1, 14, `syntax error at end of input: expected table name`},
 		{`SELECT FROM t`, 1, 8, `syntax error at or near "FROM": expected one of: "DISTINCT", "*", expression`},
 		{"SELECT *\nFROM t\nWHERE a = = 1", 3, 11, `syntax error at or near "=": expected expression`},
 		{"SELECT *\n  FROM t\n  WHERE a = 'x' AND", 3, 20, `syntax error at end of input: expected expression`},
 		{"select *\r\n\tfrom t\r\n\twhere a b", 3, 10,
-			`syntax error at or near "b": expected one of: operator, "GROUP", "HAVING", "ORDER", "LIMIT", "OFFSET", ";"`},
+			`syntax error at or near "b": expected one of: operator, "GROUP", "HAVING", "ORDER", "LIMIT", "OFFSET", "WITH", ";"`},
 		{`SELECT * FROM t WHERE a BETWEEN 1 OR 2`, 1, 35, `syntax error at or near "OR": expected one of: operator, "AND"`},
 		{`SELECT * FROM t WHERE a IS 5`, 1, 28, `syntax error at or near "5": expected one of: "NOT", "NULL", "MISSING"`},
 		{`SELECT * FROM t WHERE a IN ()`, 1, 29, `syntax error at or near ")": expected expression`},

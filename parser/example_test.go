@@ -33,7 +33,7 @@ func ExampleParse() {
 	_, err := parser.Parse("SELECT 1;\nSELECT * FORM t")
 	fmt.Println(err)
 	// Output:
-	// line 2, column 10: syntax error at or near "FORM": expected one of: ",", "FROM", "WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "OFFSET", ";"
+	// line 2, column 10: syntax error at or near "FORM": expected one of: ",", "FROM", "WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "OFFSET", "WITH", ";"
 }
 
 func ExampleSplit() {

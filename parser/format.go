@@ -1,6 +1,9 @@
 package parser
 
-import "strconv"
+import (
+	"strconv"
+	"strings"
+)
 
 // Format renders a statement as canonical SQL that parses back to an equal
 // AST. Keywords are upper-case; identifiers are double-quoted only when
@@ -19,15 +22,19 @@ func (p *printer) statement(s Statement) {
 	switch s := s.(type) {
 	case *Select:
 		p.selectStmt(s)
+		p.options(s.Options)
 	case *Insert:
 		p.insert(s)
+		p.options(s.Options)
 	case *Update:
 		p.update(s)
+		p.options(s.Options)
 	case *Delete:
 		p.WriteString("DELETE FROM ")
 		p.WriteString(quoteIdent(s.Table))
 		p.where(s.Where)
 		p.returning(s.Returning)
+		p.options(s.Options)
 	case *Explain:
 		p.WriteString("EXPLAIN ")
 		if s.Analyze {
@@ -216,6 +223,30 @@ func (p *printer) returning(r Returning) {
 		p.WriteString(" RETURNING ALL NEW *")
 	case ReturnModifiedNew:
 		p.WriteString(" RETURNING MODIFIED NEW *")
+	}
+}
+
+// options writes a statement's WITH (name = value, ...) clause.
+func (p *printer) options(opts []StatementOption) {
+	for i, o := range opts {
+		if i == 0 {
+			p.WriteString(" WITH (")
+		} else {
+			p.WriteString(", ")
+		}
+		p.WriteString(quoteWord(o.Name))
+		p.WriteString(" = ")
+		if w := o.Value.Text; o.Value.Kind == SetWord && isPlainIdent(w) && strings.ToLower(w) == w && w != "and" && w != "or" {
+			// Unlike SET's, these values give no word a meaning of its
+			// own (DEFAULT), and any word but the operators AND and OR
+			// may stand bare: on, off, true, allow ... need no quotes.
+			p.WriteString(w)
+		} else {
+			p.setValue(o.Value)
+		}
+	}
+	if len(opts) > 0 {
+		p.WriteByte(')')
 	}
 }
 

@@ -66,14 +66,19 @@ func (p *printer) setVar(s *SetVar) {
 		if i > 0 {
 			p.WriteString(", ")
 		}
-		switch v.Kind {
-		case SetString:
-			p.WriteString(quoteString(v.Text))
-		case SetNumber:
-			p.WriteString(v.Text)
-		default:
-			p.WriteString(quoteWord(v.Text))
-		}
+		p.setValue(v)
+	}
+}
+
+// setValue writes a value of SET or of a statement's WITH clause.
+func (p *printer) setValue(v SetValue) {
+	switch v.Kind {
+	case SetString:
+		p.WriteString(quoteString(v.Text))
+	case SetNumber:
+		p.WriteString(v.Text)
+	default:
+		p.WriteString(quoteWord(v.Text))
 	}
 }
 

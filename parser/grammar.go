@@ -77,23 +77,26 @@ type selectStmt struct {
 	OrderBy  []*orderItem  `parser:"( \"ORDER\" \"BY\" @@ ( \",\" @@ )* )?"`
 	Limit    lexer.Token   `parser:"( \"LIMIT\" @(Number | Param) )?"`
 	Offset   lexer.Token   `parser:"( \"OFFSET\" @(Number | Param) )?"`
+	Options  stmtOptions   `parser:"@@?"`
 }
 
 // selectItem is `*` or an expression with an optional alias. After AS any
-// word may be an alias.
+// word may be an alias; without AS, WITH followed by ( starts the
+// statement's options instead.
 type selectItem struct {
 	Pos   lexer.Position
 	Star  bool        `parser:"  @\"*\""`
 	Expr  expr        `parser:"| @@"`
-	Alias lexer.Token `parser:"  ( \"AS\" @(Ident | Keyword | \"AND\" | \"OR\") | @Ident )?"`
+	Alias lexer.Token `parser:"  ( \"AS\" @(Ident | Keyword | \"AND\" | \"OR\") | (?! \"WITH\" \"(\" ) @Ident )?"`
 }
 
 // tableRef is the FROM clause: a table, optionally one of its indexes, and
-// an optional alias.
+// an optional alias (not WITH followed by (, which starts the statement's
+// options).
 type tableRef struct {
 	Table tableName   `parser:"@@"`
 	Index lexer.Token `parser:"( \".\" @Ident )?"`
-	Alias lexer.Token `parser:"( \"AS\"? @Ident )?"`
+	Alias lexer.Token `parser:"( \"AS\" @Ident | (?! \"WITH\" \"(\" ) @Ident )?"`
 }
 
 // orderItem is one ORDER BY key.
@@ -113,6 +116,7 @@ type insertStmt struct {
 	Columns []string       `parser:"| \"(\" @Ident ( \",\" @Ident )* \")\""`
 	Rows    []*valuesTuple `parser:"  \"VALUES\" @@ ( \",\" @@ )*"`
 	Select  *selectStmt    `parser:"| @@ )"`
+	Options stmtOptions    `parser:"@@?"`
 }
 
 // valuesTuple is one parenthesised row of INSERT ... VALUES.
@@ -121,13 +125,15 @@ type valuesTuple struct {
 	Exprs []*expr `parser:"\"(\" @@ ( \",\" @@ )* \")\""`
 }
 
-// updateStmt is UPDATE t SET ... REMOVE ... WHERE ... [RETURNING ...].
+// updateStmt is UPDATE t SET ... REMOVE ... WHERE ... [RETURNING ...]
+// [WITH (...)].
 type updateStmt struct {
 	Pos       lexer.Position
 	Table     tableName       `parser:"\"UPDATE\" @@"`
 	Clauses   []*updateClause `parser:"@@+"`
 	Where     expr            `parser:"\"WHERE\" @@"`
 	Returning returning       `parser:"( \"RETURNING\" @@ )?"`
+	Options   stmtOptions     `parser:"@@?"`
 }
 
 // updateClause is one SET or REMOVE clause; they may repeat and interleave.
@@ -148,12 +154,29 @@ type returning struct {
 	Image string `parser:"@(\"OLD\" | \"NEW\") \"*\""`
 }
 
-// deleteStmt is DELETE FROM t WHERE ... [RETURNING ALL OLD *].
+// deleteStmt is DELETE FROM t WHERE ... [RETURNING ALL OLD *] [WITH (...)].
 type deleteStmt struct {
 	Pos       lexer.Position
-	Table     tableName `parser:"\"DELETE\" \"FROM\" @@"`
-	Where     expr      `parser:"\"WHERE\" @@"`
-	Returning bool      `parser:"( @\"RETURNING\" \"ALL\" \"OLD\" \"*\" )?"`
+	Table     tableName   `parser:"\"DELETE\" \"FROM\" @@"`
+	Where     expr        `parser:"\"WHERE\" @@"`
+	Returning bool        `parser:"( @\"RETURNING\" \"ALL\" \"OLD\" \"*\" )?"`
+	Options   stmtOptions `parser:"@@?"`
+}
+
+// stmtOptions is the trailing WITH (name = value, ...) clause of SELECT,
+// INSERT, UPDATE and DELETE: settings for that statement alone. The
+// parser checks only the syntax and that no name repeats; the session
+// checks names and values against its settings.
+type stmtOptions struct {
+	With lexer.Token   `parser:"@\"WITH\" \"(\""`
+	List []*stmtOption `parser:"@@ ( \",\" @@ )* \")\""`
+}
+
+// stmtOption is one name = value of a WITH clause; the value is written
+// as SET's is.
+type stmtOption struct {
+	Name  lexer.Token `parser:"@Ident \"=\""`
+	Value setValue    `parser:"@@"`
 }
 
 // explainStmt is EXPLAIN [ANALYZE] [(option, ...)] statement.

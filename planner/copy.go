@@ -68,7 +68,7 @@ func (p *Planner) planCopy(ctx context.Context, s *parser.Copy) (*Plan, error) {
 		read := &ReadFile{File: s.File, Stdin: s.Stdin, Format: s.Format, Delimiter: delim, KeyAttrs: keys,
 			Columns: s.Columns, SkipHeader: len(s.Columns) > 0 && !s.NoHeader}
 		return &Plan{
-			Root: &CopyFrom{Write: &PutItems{Table: tbl.Name, KeyAttrs: keys, Upsert: s.Upsert, Input: read}},
+			Root: &CopyFrom{Write: &PutItems{Table: tbl.Name, KeyAttrs: keys, Upsert: s.Upsert, Input: read, Batch: p.insertBatch(s.Upsert)}},
 			Tag:  "COPY",
 		}, nil
 	}

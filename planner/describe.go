@@ -385,9 +385,14 @@ func (p *PutItems) Describe() Description {
 		ps.add("items", items)
 	}
 	node := "BatchWriteItem"
-	if p.Upsert {
+	switch {
+	case p.Upsert:
 		ps.add("batch size", 25)
-	} else {
+	case p.Batch > 1:
+		node = "TransactWriteItems"
+		ps.add("batch size", p.Batch)
+		ps.add("condition", "attribute_not_exists("+strings.Join(p.KeyAttrs, ") AND attribute_not_exists(")+")")
+	default:
 		node = "PutItem (each item)"
 		ps.add("condition", "attribute_not_exists("+strings.Join(p.KeyAttrs, ") AND attribute_not_exists(")+")")
 	}
@@ -409,6 +414,9 @@ func (w *WriteEach) Describe() Description {
 		d.Node = "DeleteItem (each item read)"
 	}
 	d.Props = append([]Prop{d.Props[0], {"key attributes", w.KeyAttrs}}, d.Props[1:]...)
+	if len(w.Pin) > 0 {
+		d.Props = append(d.Props, Prop{"pinned", w.Pin})
+	}
 	d.Children = []Description{w.Input.Describe()}
 	return d
 }

@@ -26,6 +26,12 @@ type Plan struct {
 	Warnings []string
 	// NumParams is the number of parameters the statement uses.
 	NumParams int
+	// Settings are the values the statement's WITH (...) clause gives
+	// settings, by lower-case name. Those that shape plans are already in
+	// the Options it was planned with; the executor reads the others
+	// (write_capacity) here before asking the session, as current_setting
+	// does, so that they hold for this statement alone.
+	Settings map[string]string
 }
 
 // Node is a node of a physical plan. Every node describes itself; one
@@ -315,15 +321,22 @@ type Explain struct {
 }
 
 // PutItems writes several items: the rows of a multi-row INSERT ... VALUES
-// (Items) or of INSERT ... SELECT (Input). An INSERT puts each item with its
-// own PutItem guarded by attribute_not_exists on the key (BatchWriteItem
-// takes no conditions), several at once; an UPSERT sends the items through
-// BatchWriteItem, 25 per call, with unprocessed items retried until written.
-// DynamoDB has no statement atomicity: items written before a failure stay.
+// (Items) or of INSERT ... SELECT (Input). Every put of an INSERT is
+// guarded by attribute_not_exists on the key, which BatchWriteItem cannot
+// carry: the items go in TransactWriteItems calls of Batch puts each
+// (several calls at once), or, with Batch 1 or on a backend without
+// transactions, one PutItem each. An UPSERT sends the items through
+// BatchWriteItem, 25 per call, with unprocessed items retried until
+// written. DynamoDB has no statement atomicity: items written before a
+// failure stay (a group of Batch items is written whole or not at all).
 type PutItems struct {
 	Table    string
 	KeyAttrs []string
 	Upsert   bool
+	// Batch is the most conditional puts of an INSERT one
+	// TransactWriteItems carries (see Options.InsertBatch); 1 puts each
+	// item with its own PutItem. UPSERT ignores it.
+	Batch int
 	// Items are the rows of VALUES, each a MapExpr of constants or
 	// parameters; nil when Input is set.
 	Items []parser.Expr
@@ -337,11 +350,28 @@ type PutItems struct {
 // at once. The write's Condition re-checks the WHERE and the item's
 // existence, so an item changed or deleted since it was read is skipped,
 // not clobbered.
+//
+// A write the SDK retries after a lost answer (a reset connection) reaches
+// DynamoDB a second time, and UpdateItem has no idempotency token. A
+// DELETE, or an UPDATE of constants only (SET migrated = true, REMOVE x),
+// leaves the item as one write would. An UPDATE whose value reads the item
+// (SET n = n + 1, list_append, if_not_exists, set_add) would apply twice
+// when its WHERE still holds afterwards, so its written attributes are
+// pinned: Input reads them with the keys, and each write also requires
+// them to hold the values read. A retry after an applied first attempt
+// then fails its condition, and the executor, seeing the pinned values
+// changed by a call it retried, counts the item updated without writing
+// it again; pinned values changed by another writer make it write again
+// with the values now stored, so that concurrent increments add up.
 type WriteEach struct {
 	Input    Node
 	KeyAttrs []string
 	Update   *UpdateItem
 	Delete   *DeleteItem
+	// Pin lists the top-level attributes an UPDATE writes with values
+	// computed from the item, which each write pins to the values the
+	// read returned; nil for a DELETE and an UPDATE of constants only.
+	Pin []string
 	// FullTable marks a write of every item of the table (a WHERE clause
 	// with no condition on the items), refused unless the session allows
 	// it (allow_full_table_write).

@@ -48,6 +48,28 @@ type Options struct {
 	// DynamoDB evaluates per page); 0 leaves pages at DynamoDB's 1 MB.
 	// Smaller pages make more calls but return the first rows sooner.
 	PageSize int
+	// InsertBatch is the most items an INSERT of several items puts in one
+	// TransactWriteItems (each put keeping its own condition); 0 means
+	// DefaultInsertBatch, 1 one PutItem per item. A transactional put
+	// costs twice the write units of a PutItem, and saves a round trip
+	// per item.
+	InsertBatch int
+}
+
+// DefaultInsertBatch is the InsertBatch of Options that set none:
+// TransactWriteItems' limit of 100 actions.
+const DefaultInsertBatch = 100
+
+// insertBatch is the Batch of an INSERT's PutItems node.
+func (p *Planner) insertBatch(upsert bool) int {
+	switch {
+	case upsert:
+		return 0
+	case p.opts.InsertBatch <= 0:
+		return DefaultInsertBatch
+	default:
+		return min(p.opts.InsertBatch, DefaultInsertBatch)
+	}
 }
 
 // SegmentBytes is the table size one parallel scan segment covers when the

@@ -52,7 +52,7 @@ func (p *Planner) planInsert(ctx context.Context, s *parser.Insert) (*Plan, erro
 		}, nil
 	}
 	return &Plan{
-		Root: &PutItems{Table: tbl.Name, KeyAttrs: tbl.KeyNames(), Upsert: s.Upsert, Items: items},
+		Root: &PutItems{Table: tbl.Name, KeyAttrs: tbl.KeyNames(), Upsert: s.Upsert, Items: items, Batch: p.insertBatch(s.Upsert)},
 		Tag:  "INSERT",
 	}, nil
 }
@@ -73,7 +73,7 @@ func (p *Planner) planInsertSelect(ctx context.Context, tbl *catalog.Table, s *p
 		}
 	}
 	return &Plan{
-		Root:     &PutItems{Table: tbl.Name, KeyAttrs: tbl.KeyNames(), Upsert: s.Upsert, Input: sel.Root},
+		Root:     &PutItems{Table: tbl.Name, KeyAttrs: tbl.KeyNames(), Upsert: s.Upsert, Input: sel.Root, Batch: p.insertBatch(s.Upsert)},
 		Tag:      "INSERT",
 		Warnings: sel.Warnings,
 	}, nil
@@ -160,6 +160,7 @@ func (p *Planner) planUpdate(ctx context.Context, s *parser.Update) (*Plan, erro
 	key, rest, single := fullKeyWhere(tbl, s.Where)
 	d := newDynExpr()
 	var sets, removes, adds, deletes []string
+	var pin []string
 	for _, a := range s.Actions {
 		if tbl.IsKey(topAttr(a.Path)) {
 			return nil, errAt(a.Pos, sqlerr.InvalidParameter, "cannot update key attribute %q", topAttr(a.Path))
@@ -168,6 +169,11 @@ func (p *Planner) planUpdate(ctx context.Context, s *parser.Update) (*Plan, erro
 		if a.Kind == parser.RemoveAction {
 			removes = append(removes, path)
 			continue
+		}
+		if refersToItem(a.Value) && !slices.Contains(pin, topAttr(a.Path)) {
+			// The value reads the item (n + 1, list_append, if_not_exists,
+			// set_add): applying it twice is not applying it once.
+			pin = append(pin, topAttr(a.Path))
 		}
 		if f, ok := a.Value.(*parser.FuncCall); ok && (f.Name == "set_add" || f.Name == "set_delete") {
 			// SET s = set_add(s, <<...>>) is DynamoDB's ADD / DELETE action.
@@ -202,7 +208,7 @@ func (p *Planner) planUpdate(ctx context.Context, s *parser.Update) (*Plan, erro
 	// UPDATE never creates an item: the key must exist.
 	exists := []string{"attribute_exists(" + d.name(tbl.PartitionKey.Name) + ")"}
 	if !single {
-		return p.planWriteEach(tbl, s.Where, "UPDATE", d, exists,
+		return p.planWriteEach(tbl, s.Where, "UPDATE", d, exists, pin,
 			func(cond string) *WriteEach {
 				return &WriteEach{Update: &UpdateItem{Table: tbl.Name, Update: strings.Join(clauses, " "), Condition: cond,
 					Names: d.namesMap(), Values: d.valuesMap(), Returning: s.Returning}}
@@ -230,7 +236,7 @@ func (p *Planner) planDelete(ctx context.Context, s *parser.Delete) (*Plan, erro
 		// The item must still exist, or a DeleteItem would succeed on an
 		// item deleted since the read, and count it.
 		exists := []string{"attribute_exists(" + d.name(tbl.PartitionKey.Name) + ")"}
-		return p.planWriteEach(tbl, s.Where, "DELETE", d, exists,
+		return p.planWriteEach(tbl, s.Where, "DELETE", d, exists, nil,
 			func(cond string) *WriteEach {
 				return &WriteEach{Delete: &DeleteItem{Table: tbl.Name, Condition: cond, Names: d.namesMap(), Values: d.valuesMap(),
 					Returning: s.Returning}}
@@ -254,11 +260,12 @@ func (p *Planner) planDelete(ctx context.Context, s *parser.Delete) (*Plan, erro
 // Conditions on the table's primary key attributes alone need no re-check
 // (an item's key never changes), nor do conditions that read no item;
 // every other condition must be one DynamoDB can evaluate, or the statement
-// is refused. build makes the write node from the condition; its
-// RETURNING clause makes each write return its item (the executor streams
-// them as the writes complete).
+// is refused. pin lists the attributes the writes pin (WriteEach.Pin): the
+// read returns them besides the keys. build makes the write node from the
+// condition; its RETURNING clause makes each write return its item (the
+// executor streams them as the writes complete).
 func (p *Planner) planWriteEach(tbl *catalog.Table, where parser.Expr, verb string,
-	d *dynExpr, prefix []string, build func(cond string) *WriteEach) (*Plan, error) {
+	d *dynExpr, prefix, pin []string, build func(cond string) *WriteEach) (*Plan, error) {
 	var recheck []parser.Expr
 	fullTable := true
 	for _, c := range conjuncts(where) {
@@ -281,13 +288,13 @@ func (p *Planner) planWriteEach(tbl *catalog.Table, where parser.Expr, verb stri
 		parts = append(parts, wrapOr(c, s))
 	}
 	keys := tbl.KeyNames()
-	read, residual, err := p.chooseRead(tbl, "", where, keys)
+	read, residual, err := p.chooseRead(tbl, "", where, append(slices.Clip(keys), pin...))
 	if err != nil {
 		return nil, err
 	}
 	if len(residual) > 0 {
 		// The executor evaluates these on the items read: read what they use.
-		needed := append([]string{}, keys...)
+		needed := append(slices.Clip(keys), pin...)
 		for _, c := range residual {
 			walkExpr(c, func(x parser.Expr) {
 				if pa, ok := x.(*parser.Path); ok && !slices.Contains(needed, topAttr(pa)) {
@@ -304,7 +311,7 @@ func (p *Planner) planWriteEach(tbl *catalog.Table, where parser.Expr, verb stri
 		input = &Filter{Input: read, Cond: and(residual)}
 	}
 	w := build(strings.Join(parts, " AND "))
-	w.Input, w.KeyAttrs, w.FullTable = input, keys, fullTable
+	w.Input, w.KeyAttrs, w.FullTable, w.Pin = input, keys, fullTable, pin
 	plan := &Plan{Root: w, Tag: verb}
 	if read.FullScan {
 		if warn := p.scanWarning(tbl, read); warn != "" {

@@ -129,10 +129,11 @@ func New(api executor.DynamoDB, cfg Config) *Session {
 	return s
 }
 
-// Plan plans stmt with the session's settings. Every statement Run
-// accepts can be planned, and Execute runs the plan with Run's effects,
-// so a front end can plan once and execute later. In a failed
-// transaction only COMMIT and ROLLBACK can be planned.
+// Plan plans stmt with the session's settings, changed for this
+// statement alone by its WITH (...) clause (see options.go). Every
+// statement Run accepts can be planned, and Execute runs the plan with
+// Run's effects, so a front end can plan once and execute later. In a
+// failed transaction only COMMIT and ROLLBACK can be planned.
 func (s *Session) Plan(ctx context.Context, stmt parser.Statement) (*planner.Plan, error) {
 	s.mu.Lock()
 	opts := s.opts
@@ -141,8 +142,13 @@ func (s *Session) Plan(ctx context.Context, stmt parser.Statement) (*planner.Pla
 	if failed && !endsTransaction(stmt) {
 		return nil, errAborted()
 	}
-	plan, err := planner.New(s.cat, opts).Plan(ctx, stmt)
+	opts, settings, err := s.statementOptions(opts, parser.StatementOptions(stmt))
+	var plan *planner.Plan
 	if err == nil {
+		plan, err = planner.New(s.cat, opts).Plan(ctx, stmt)
+	}
+	if err == nil {
+		plan.Settings = settings
 		err = s.describeShow(plan, stmt.Position())
 	}
 	if err != nil {
@@ -288,6 +294,9 @@ const (
 	SettingAllowFullTableWrite = "allow_full_table_write"
 	// SettingPageSize is the Limit of each Query and Scan call (0: 1 MB pages).
 	SettingPageSize = "page_size"
+	// SettingInsertBatch is the most items an INSERT of several items puts
+	// in one TransactWriteItems (1: one PutItem per item).
+	SettingInsertBatch = "insert_batch"
 	// SettingWriteCapacity caps the write capacity units per second one
 	// statement's writes consume (0: no cap); the executor reads it.
 	SettingWriteCapacity = executor.SettingWriteCapacity
@@ -364,13 +373,14 @@ func (s *Session) Settings() map[string]string {
 		SettingConsistentRead:      map[bool]string{true: "on", false: "off"}[s.opts.ConsistentRead],
 		SettingAllowFullTableWrite: map[bool]string{true: "on", false: "off"}[s.opts.AllowFullTableWrite],
 		SettingPageSize:            fmt.Sprint(s.opts.PageSize),
+		SettingInsertBatch:         fmt.Sprint(insertBatchOf(s.opts)),
 		SettingWriteCapacity:       s.values[SettingWriteCapacity],
 	}
 }
 
 // SettingNames lists the settings Set accepts.
 func SettingNames() []string {
-	names := []string{SettingScanPolicy, SettingSegments, SettingConsistentRead, SettingAllowFullTableWrite, SettingPageSize, SettingWriteCapacity}
+	names := []string{SettingScanPolicy, SettingSegments, SettingConsistentRead, SettingAllowFullTableWrite, SettingPageSize, SettingInsertBatch, SettingWriteCapacity}
 	sort.Strings(names)
 	return names
 }

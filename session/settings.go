@@ -34,9 +34,10 @@ type setting struct {
 	def func(s *Session) string
 	// check validates a value and returns it normalised; nil accepts any.
 	check func(s *Session, value string) (string, error)
-	// apply makes a checked value take effect (ddbsql's settings); nil
-	// settings are only stored.
-	apply func(s *Session, value string)
+	// apply makes a checked value take effect in the planner's options
+	// (ddbsql's settings that shape plans): the session's, after SET, or
+	// one statement's, for its WITH clause. Nil settings are only stored.
+	apply func(o *planner.Options, value string)
 	// get computes the value instead of reading the stored one.
 	get func(s *Session) string
 }
@@ -84,7 +85,7 @@ var settingList = []*setting{
 			p, err := planner.ParseScanPolicy(v)
 			return string(p), err
 		},
-		apply: func(s *Session, v string) { s.opts.ScanPolicy = planner.ScanPolicy(v) }},
+		apply: func(o *planner.Options, v string) { o.ScanPolicy = planner.ScanPolicy(v) }},
 	{name: SettingSegments, desc: "Parallel segments of a Scan (0 chooses from the table size).",
 		def: func(s *Session) string { return strconv.Itoa(s.opts.Segments) },
 		check: func(_ *Session, v string) (string, error) {
@@ -94,11 +95,11 @@ var settingList = []*setting{
 			}
 			return strconv.Itoa(n), nil
 		},
-		apply: func(s *Session, v string) { s.opts.Segments, _ = strconv.Atoi(v) }},
+		apply: func(o *planner.Options, v string) { o.Segments, _ = strconv.Atoi(v) }},
 	{name: SettingConsistentRead, desc: "Strongly consistent reads of tables and local indexes.",
 		def:   func(s *Session) string { return onOff(s.opts.ConsistentRead) },
 		check: boolCheck(SettingConsistentRead),
-		apply: func(s *Session, v string) { s.opts.ConsistentRead = v == "on" }},
+		apply: func(o *planner.Options, v string) { o.ConsistentRead = v == "on" }},
 	{name: SettingPageSize, desc: "Items per Query or Scan page (0: DynamoDB's 1 MB pages).",
 		def: func(s *Session) string { return strconv.Itoa(s.opts.PageSize) },
 		check: func(_ *Session, v string) (string, error) {
@@ -108,11 +109,21 @@ var settingList = []*setting{
 			}
 			return strconv.Itoa(n), nil
 		},
-		apply: func(s *Session, v string) { s.opts.PageSize, _ = strconv.Atoi(v) }},
+		apply: func(o *planner.Options, v string) { o.PageSize, _ = strconv.Atoi(v) }},
+	{name: SettingInsertBatch, desc: "Items per TransactWriteItems of an INSERT of several items (1: one PutItem each).",
+		def: func(s *Session) string { return strconv.Itoa(insertBatchOf(s.opts)) },
+		check: func(_ *Session, v string) (string, error) {
+			n, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil || n < 1 || n > planner.DefaultInsertBatch {
+				return "", sqlerr.New(sqlerr.InvalidParameter, "invalid insert_batch %q: want the items of an INSERT put in one TransactWriteItems, 1 to %d (1: one PutItem each)", v, planner.DefaultInsertBatch)
+			}
+			return strconv.Itoa(n), nil
+		},
+		apply: func(o *planner.Options, v string) { o.InsertBatch, _ = strconv.Atoi(v) }},
 	{name: SettingAllowFullTableWrite, desc: "Lets UPDATE and DELETE write every item of a table.",
 		def:   func(s *Session) string { return onOff(s.opts.AllowFullTableWrite) },
 		check: boolCheck(SettingAllowFullTableWrite),
-		apply: func(s *Session, v string) { s.opts.AllowFullTableWrite = v == "on" }},
+		apply: func(o *planner.Options, v string) { o.AllowFullTableWrite = v == "on" }},
 	{name: SettingWriteCapacity, desc: "Write capacity units per second one statement's writes may consume (0: no limit).",
 		def: constant("0"),
 		check: func(_ *Session, v string) (string, error) {
@@ -413,4 +424,13 @@ func (s *Session) valueOf(st *setting) string {
 		return st.get(s)
 	}
 	return s.values[strings.ToLower(st.name)]
+}
+
+// insertBatchOf is the insert_batch options stand for (0: the planner's
+// default).
+func insertBatchOf(o planner.Options) int {
+	if o.InsertBatch <= 0 {
+		return planner.DefaultInsertBatch
+	}
+	return o.InsertBatch
 }

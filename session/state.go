@@ -97,7 +97,7 @@ func (s *Session) store(key, value string, present bool) {
 		return
 	}
 	if st.apply != nil {
-		st.apply(s, value)
+		st.apply(&s.opts, value)
 	}
 	if st.reported && (old != value || !had) {
 		s.changed = append(s.changed, st.name)
