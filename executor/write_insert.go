@@ -69,7 +69,9 @@ func (e *Executor) putItems(ctx context.Context, env *env, n *planner.PutItems) 
 	switch {
 	case n.Upsert:
 		err = e.batchPutAll(ctx, env, ins, src)
-	case n.Batch > 1 && !e.noTransactWrites.Load():
+	case n.Batch > 1:
+		// Groups keep their order on a backend without transactions too:
+		// each is then put item by item (putGroup).
 		err = e.putTransact(ctx, env, ins, src)
 	default:
 		err = e.putEach(ctx, env, ins, src)

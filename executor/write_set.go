@@ -103,11 +103,17 @@ func writeProgress(ctx context.Context, err error, table string, ws *writeStats)
 			what += "; the rows after them were not written"
 		}
 	} else {
-		what = fmt.Sprintf("%d items were %s before the statement stopped", written, verb)
-		if written == 1 {
+		switch written {
+		case 0:
+			what = fmt.Sprintf("no item was %s before the statement stopped", verb)
+		case 1:
 			what = fmt.Sprintf("1 item was %s before the statement stopped", verb)
+		default:
+			what = fmt.Sprintf("%d items were %s before the statement stopped", written, verb)
 		}
-		what += "; they stay " + verb + " (DynamoDB writes each item on its own)"
+		if written > 0 {
+			what += "; they stay " + verb + " (DynamoDB writes each item on its own)"
+		}
 	}
 	if e.Detail != "" && e.Code != sqlerr.QueryCanceled {
 		what = e.Detail + "; " + what

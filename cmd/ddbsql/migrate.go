@@ -69,6 +69,8 @@ func runMigrate(ctx context.Context, args []string) error {
 	lockTimeout := fs.Duration("lock-timeout", 0, "how long to wait for a lock another run holds (0: exit at once with status 4)")
 	lease := fs.Duration("lock-lease", migrate.DefaultLease, "lease of the lock: how long a crashed run keeps it")
 	quiet := fs.Bool("q", false, "quiet: no progress lines")
+	cpItems := fs.Int64("checkpoint-items", migrate.DefaultCheckpointItems, "store a running statement's checkpoint after this many items")
+	cpEvery := fs.Duration("checkpoint-interval", migrate.DefaultCheckpointInterval, "store a running statement's checkpoint at least this often")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), migrateUsage)
 		fs.PrintDefaults()
@@ -108,6 +110,12 @@ func runMigrate(ctx context.Context, args []string) error {
 	if *dryRun && action != "up" {
 		return usage(fmt.Errorf("--dry-run goes with migrate up"))
 	}
+	if *cpItems < 1 {
+		return usage(fmt.Errorf("--checkpoint-items %d: want at least 1", *cpItems))
+	}
+	if *cpEvery < time.Millisecond {
+		return usage(fmt.Errorf("--checkpoint-interval %s is too short", *cpEvery))
+	}
 	if *lease < 3*time.Millisecond {
 		return usage(fmt.Errorf("--lock-lease %s is too short", *lease))
 	}
@@ -134,7 +142,8 @@ func runMigrate(ctx context.Context, args []string) error {
 		out = nil
 	}
 	r := &migrate.Runner{Session: sess, API: client, Dir: *dir, Table: *table,
-		Lease: *lease, LockTimeout: *lockTimeout, Out: out}
+		Lease: *lease, LockTimeout: *lockTimeout, Out: out,
+		CheckpointItems: *cpItems, CheckpointInterval: *cpEvery}
 	sess.OnNotice = func(msg string) {
 		if !*quiet {
 			fmt.Fprintln(os.Stderr, "WARNING: ", msg)

@@ -169,7 +169,8 @@ func TestMigrate(t *testing.T) {
 				t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
 			}
 			os.Remove(filepath.Join(dir, "0003_add_orders.sql"))
-			for _, args := range [][]string{{}, {"sideways"}, {"new"}, {"status", "--dry-run"}, {"up", "extra"}} {
+			for _, args := range [][]string{{}, {"sideways"}, {"new"}, {"status", "--dry-run"}, {"up", "extra"},
+				{"up", "--checkpoint-items", "0"}, {"up", "--checkpoint-interval", "0s"}} {
 				if r := migrate(args...); r.code != 2 {
 					t.Errorf("%v: exit %d, want 2\n%s", args, r.code, r.stderr)
 				}
@@ -454,7 +455,8 @@ func TestMigrateKilledMidStatement(t *testing.T) {
 			"CREATE TABLE IF NOT EXISTS DST (id TEXT, PRIMARY KEY (id));\n" +
 				"UPDATE SRC SET n = n + 1, migrated = true WHERE migrated IS MISSING;\n" +
 				"INSERT INTO DST SELECT * FROM SRC;\n")})
-		args := append([]string{"migrate", "up", "--dir", dir, "--table", hist, "--lock-lease", "2s", "--lock-timeout", "60s"}, conn...)
+		args := append([]string{"migrate", "up", "--dir", dir, "--table", hist, "--lock-lease", "2s", "--lock-timeout", "60s",
+			"--checkpoint-items", "1000", "--checkpoint-interval", "1s"}, conn...)
 
 		// killAt starts a run and kills it once a checkpoint of statement
 		// has handled at least `after` items, plus a random delay.
