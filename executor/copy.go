@@ -37,19 +37,37 @@ type CopyOutput struct {
 // front end that supplies it (a wire server announces it to the client in
 // CopyInResponse).
 type CopyInRequest struct {
-	// Format is the statement's format: csv, text, json, jsonl or ddbjson.
+	// Format is the statement's format: csv, text, binary, json, jsonl or
+	// ddbjson.
 	Format string
 	// Columns is the number of fields of each csv or text line when the
 	// statement names its attributes; 0 when a header row names them or
 	// the format has no fields.
 	Columns int
+	// Table is the table written, and Attributes the statement's column
+	// list (nil without one), for a source that decodes binary data by
+	// the columns' types.
+	Table      string
+	Attributes []string
+}
+
+// CopyInItems is what a CopyInSource returns for the binary format: the
+// front end decodes the data into items itself, since only it knows the
+// column types that give the fields their meaning. The executor reads its
+// items instead of parsing the stream (Read is not called), and closes it.
+type CopyInItems interface {
+	io.ReadCloser
+	format.ItemReader
 }
 
 // CopyInSource opens the data of a COPY ... FROM STDIN that has started.
 // It is called once, from the goroutine that called Run, when the import
 // is about to read; the executor reads the returned stream to its end (or
 // an error) and then closes it, and closes it early when the statement
-// fails. The stream's read errors end the import with that error.
+// fails. The stream's read errors end the import with that error. For the
+// binary format the stream must be a CopyInItems; front ends that cannot
+// decode binary data return any other stream, and the import fails with
+// 0A000.
 type CopyInSource func(ctx context.Context, req CopyInRequest) (io.ReadCloser, error)
 
 type copyInKey struct{}
@@ -98,10 +116,18 @@ func (e *Executor) openReadFile(ctx context.Context, n *planner.ReadFile) (RowIt
 			cols = len(n.Columns)
 		}
 		var err error
-		if in, err = src(ctx, CopyInRequest{Format: string(n.Format), Columns: cols}); err != nil {
+		req := CopyInRequest{Format: string(n.Format), Columns: cols, Table: n.Table, Attributes: n.Columns}
+		if in, err = src(ctx, req); err != nil {
 			return nil, err
 		}
 		label = "COPY from STDIN"
+		if items, ok := in.(CopyInItems); ok {
+			return &fileRows{f: in, r: items, n: n, label: label}, nil
+		}
+		if n.Format == "binary" {
+			in.Close()
+			return nil, format.BinaryCopyRefused()
+		}
 	} else {
 		f, err := os.Open(n.File)
 		if err != nil {

@@ -3,6 +3,7 @@ package executor
 import (
 	"context"
 	"io"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -44,7 +45,7 @@ func TestCopyFromStdin(t *testing.T) {
 	if res.Tag != "COPY 2" || res.RowsAffected != 2 {
 		t.Errorf("tag %q, affected %d; want COPY 2", res.Tag, res.RowsAffected)
 	}
-	if want := []CopyInRequest{{Format: "text", Columns: 2}}; !slices.Equal(got, want) {
+	if want := []CopyInRequest{{Format: "text", Columns: 2, Attributes: []string{"id", "n"}}}; !reflect.DeepEqual(got, want) {
 		t.Errorf("requests %+v, want %+v", got, want)
 	}
 	if !in.closed {

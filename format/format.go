@@ -90,6 +90,10 @@ func New(name string, w io.Writer, opts Options) (Writer, error) {
 		return &streamWriter{out: w, ddb: true}, nil
 	case "text":
 		return newCopyTextWriter(w, opts), nil
+	case "binary":
+		// Binary COPY needs each column's type: the wire server writes it
+		// with NewCopyBinaryWriter.
+		return nil, BinaryCopyRefused()
 	}
 	return nil, sqlerr.New(sqlerr.InvalidParameter, "unknown output format %q (formats: %s)",
 		name, strings.Join(names, ", "))

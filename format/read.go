@@ -67,6 +67,10 @@ func NewReader(name string, r io.Reader, opts ReadOptions) (ItemReader, error) {
 		return &lineReader{in: bufio.NewReaderSize(r, 64<<10), parse: unmarshalPlainItem}, nil
 	case "ddbjson":
 		return &lineReader{in: bufio.NewReaderSize(r, 64<<10), parse: UnmarshalItemJSON}, nil
+	case "binary":
+		// Binary COPY needs each column's type: the wire server reads it
+		// with NewCopyBinaryReader.
+		return nil, BinaryCopyRefused()
 	}
 	return nil, sqlerr.New(sqlerr.InvalidParameter, "unknown input format %q (formats: csv, text, json, jsonl, ddbjson)", name)
 }

@@ -8,6 +8,11 @@ const (
 	// for NULL, backslash escapes. It is the default of COPY ... TO STDOUT,
 	// as in PostgreSQL, and is written only.
 	CopyText CopyFormat = "text"
+	// CopyBinary is PostgreSQL's binary COPY format: a header, then per
+	// row a field count and each field's length and bytes in its column
+	// type's binary form. Only the wire server, which knows the column
+	// types, reads and writes it (COPY ... FROM STDIN, TO STDOUT).
+	CopyBinary CopyFormat = "binary"
 	// CopyCSV is RFC 4180 CSV with a header row naming the attributes.
 	CopyCSV CopyFormat = "csv"
 	// CopyJSON is one JSON array of plain JSON objects.
@@ -22,7 +27,7 @@ const (
 // Copy is COPY t [(attr, ...)] FROM 'file' | STDIN, COPY t TO 'file' |
 // STDOUT or COPY (SELECT ...) TO 'file' | STDOUT, with options in
 // parentheses (optionally after WITH): FORMAT, HEADER, DELIMITER and
-// UPSERT.
+// UPSERT, or in the older syntax CSV, HEADER, BINARY and DELIMITER 'c'.
 type Copy struct {
 	Pos Pos
 	// Table is the table read or written; "" when Query is set.
@@ -31,10 +36,11 @@ type Copy struct {
 	Query *Select
 	// From is set for COPY ... FROM (an import); else the statement exports.
 	From bool
-	// Columns are the attributes an import's csv or text fields are
-	// written to, in order (COPY t (a, b) FROM ...); a name may carry a
-	// type as a csv header does ("price:N"). Empty: the header row names
-	// them.
+	// Columns are the attributes an import's csv, text or binary fields
+	// are written to, in order (COPY t (a, b) FROM ...); a csv or text
+	// name may carry a type as a csv header does ("price:N"). Empty: the
+	// header row names them (binary: the table's columns as SELECT *
+	// shows them over the wire protocol).
 	Columns []string
 	// File is the file named, relative to the working directory; "" with
 	// Stdout or Stdin.

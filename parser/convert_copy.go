@@ -13,10 +13,10 @@ import (
 const copyOptionNames = "FORMAT, HEADER, DELIMITER, UPSERT"
 
 // copyFormats are the formats COPY reads and writes.
-var copyFormats = []CopyFormat{CopyCSV, CopyText, CopyJSON, CopyJSONL, CopyDDBJSON}
+var copyFormats = []CopyFormat{CopyCSV, CopyText, CopyBinary, CopyJSON, CopyJSONL, CopyDDBJSON}
 
 // copyFormatNames lists the formats for error messages.
-const copyFormatNames = "csv, text, json, jsonl and ddbjson"
+const copyFormatNames = "csv, text, binary, json, jsonl and ddbjson"
 
 func (c *converter) copyStmt(s *copyStmt) *Copy {
 	out := &Copy{Pos: pos(s.Pos), Format: CopyCSV, From: strings.EqualFold(s.Dir.Value, "FROM")}
@@ -52,6 +52,7 @@ func (c *converter) copyStmt(s *copyStmt) *Copy {
 		header    *bool // nil: the default
 		headerTok lexer.Token
 		delimTok  lexer.Token
+		formatTok lexer.Token
 	)
 	seen := map[string]bool{}
 	for _, o := range s.Options {
@@ -63,6 +64,7 @@ func (c *converter) copyStmt(s *copyStmt) *Copy {
 		switch opt {
 		case "FORMAT":
 			out.Format = c.copyFormat(o)
+			formatTok = o.Value
 		case "HEADER":
 			h := c.copyBool(o)
 			header, headerTok = &h, o.Name
@@ -94,17 +96,26 @@ func (c *converter) copyStmt(s *copyStmt) *Copy {
 		}
 		seen[word] = true
 		switch word {
-		case "CSV":
-			out.Format = CopyCSV
+		case "CSV", "BINARY":
+			other := map[string]string{"CSV": "BINARY", "BINARY": "CSV"}[word]
+			if seen[other] {
+				c.failNear(tok, "options CSV and BINARY conflict")
+			}
+			out.Format, formatTok = CopyCSV, tok
+			if word == "BINARY" {
+				out.Format = CopyBinary
+			}
 		case "HEADER":
 			yes := true
 			header, headerTok = &yes, tok
-		case "BINARY":
-			c.failCode(sqlerr.FeatureNotSupported, tok.Pos, "COPY BINARY is not supported; the formats are %s", copyFormatNames)
 		default:
 			out.Delimiter = c.copyDelimiter(&copyOpt{Name: tok, Value: o.Delim})
 			delimTok = tok
 		}
+	}
+	if out.Format == CopyBinary && out.File != "" {
+		c.failCode(sqlerr.FeatureNotSupported, formatTok.Pos,
+			"binary COPY works only FROM STDIN / TO STDOUT over the wire protocol; files take FORMAT csv, text, json, jsonl or ddbjson")
 	}
 	c.copyLayout(out, header, headerTok, delimTok)
 	return out
@@ -141,6 +152,15 @@ func (c *converter) copyColumns(out *Copy, s *copyStmt) {
 func (c *converter) copyLayout(out *Copy, header *bool, headerTok, delimTok lexer.Token) {
 	switch out.Format {
 	case CopyCSV, CopyText:
+	case CopyBinary:
+		// Binary tuples have no header row and no delimiter; their fields
+		// go to the column list, or to the table's columns without one.
+		for i, tok := range []lexer.Token{headerTok, delimTok} {
+			if tok.Type != 0 {
+				c.failCode(sqlerr.FeatureNotSupported, tok.Pos, "COPY option %s applies to FORMAT csv and text only", []string{"HEADER", "DELIMITER"}[i])
+			}
+		}
+		return
 	default:
 		if len(out.Columns) > 0 {
 			c.failCode(sqlerr.FeatureNotSupported, out.Pos.lexerPos(),
@@ -197,12 +217,8 @@ func (c *converter) copyFormat(o *copyOpt) CopyFormat {
 			return f
 		}
 	}
-	if strings.EqualFold(v, "binary") {
-		c.failCode(sqlerr.FeatureNotSupported, o.Value.Pos, "COPY BINARY is not supported; the formats are %s", copyFormatNames)
-		return CopyCSV
-	}
 	if o.Value.Type == 0 {
-		c.failNear(o.Name, "FORMAT needs a value: csv, text, json, jsonl or ddbjson")
+		c.failNear(o.Name, "FORMAT needs a value: csv, text, binary, json, jsonl or ddbjson")
 	} else {
 		c.failNear(o.Value, "unknown COPY format; the formats are "+copyFormatNames)
 	}

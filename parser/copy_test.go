@@ -24,6 +24,10 @@ func TestParseCopy(t *testing.T) {
 		{`COPY t (a) FROM 'f.csv' (HEADER true)`, `(copy t (columns a) (from 'f.csv') (format csv))`},
 		{`COPY t FROM STDIN (FORMAT jsonl, UPSERT)`, `(copy t (from stdin) (format jsonl) (upsert))`},
 		{`COPY t FROM 'f.txt' (FORMAT text, HEADER)`, `(copy t (from 'f.txt') (format text))`},
+		{`copy "t" ( "a", "b" ) from stdin binary;`, `(copy t (columns a b) (from stdin) (format binary))`},
+		{`COPY t FROM STDIN WITH BINARY`, `(copy t (from stdin) (format binary))`},
+		{`COPY (SELECT a FROM t) TO STDOUT (FORMAT binary)`, `(copy (select (items a) (from t)) (to stdout) (format binary))`},
+		{`COPY t FROM STDIN (FORMAT 'binary', UPSERT)`, `(copy t (from stdin) (format binary) (upsert))`},
 	})
 }
 
@@ -48,6 +52,8 @@ func TestFormatCopy(t *testing.T) {
 		{`copy t (a) from stdin (format csv, header false)`, `COPY t (a) FROM STDIN (FORMAT csv)`},
 		{`copy t (a) from 'f' (format csv, header false)`, `COPY t (a) FROM 'f' (FORMAT csv, HEADER false)`},
 		{`copy t from stdin (format ddbjson)`, `COPY t FROM STDIN (FORMAT ddbjson)`},
+		{`copy t (a, b) from stdin binary`, `COPY t (a, b) FROM STDIN (FORMAT binary)`},
+		{`copy t to stdout with (format BINARY)`, `COPY t TO STDOUT (FORMAT binary)`},
 	} {
 		s, err := ParseOne(tc.in)
 		if err != nil {
@@ -77,16 +83,19 @@ func TestCopyErrors(t *testing.T) {
 		{`COPY t TO stdin`, sqlerr.SyntaxError, 11, `syntax error at or near "stdin": expected a quoted file name or STDOUT`},
 		{`COPY t FROM ''`, sqlerr.SyntaxError, 13, `COPY needs a file name`},
 		{`COPY (SELECT * FROM t) FROM 'f'`, sqlerr.SyntaxError, 24, `syntax error at or near "FROM": COPY (SELECT ...) can only export (TO); COPY FROM needs a table name`},
-		{`COPY t TO 'f' (FORMAT xml)`, sqlerr.SyntaxError, 23, `syntax error at or near "xml": unknown COPY format; the formats are csv, text, json, jsonl and ddbjson`},
-		{`COPY t TO 'f' (FORMAT)`, sqlerr.SyntaxError, 16, `syntax error at or near "FORMAT": FORMAT needs a value: csv, text, json, jsonl or ddbjson`},
+		{`COPY t TO 'f' (FORMAT xml)`, sqlerr.SyntaxError, 23, `syntax error at or near "xml": unknown COPY format; the formats are csv, text, binary, json, jsonl and ddbjson`},
+		{`COPY t TO 'f' (FORMAT)`, sqlerr.SyntaxError, 16, `syntax error at or near "FORMAT": FORMAT needs a value: csv, text, binary, json, jsonl or ddbjson`},
 		{`COPY t TO 'f' (QUOTE '"')`, sqlerr.SyntaxError, 16, `syntax error at or near "QUOTE": unknown COPY option; the options are FORMAT, HEADER, DELIMITER, UPSERT`},
 		{`COPY t TO 'f' (HEADER maybe)`, sqlerr.SyntaxError, 23, `syntax error at or near "maybe": HEADER takes true or false`},
 		{`COPY t TO 'f' (FORMAT csv, FORMAT json)`, sqlerr.SyntaxError, 28, `syntax error at or near "FORMAT": option FORMAT is given twice`},
 		{`COPY t TO 'f' (UPSERT true)`, sqlerr.SyntaxError, 16, `syntax error at or near "UPSERT": UPSERT applies to COPY FROM only`},
 		{`COPY t TO 'f' (FORMAT json, HEADER true)`, sqlerr.FeatureNotSupported, 29, `COPY option HEADER applies to FORMAT csv and text only`},
 		{`COPY t FROM 'f' (FORMAT text)`, sqlerr.FeatureNotSupported, 1, `COPY FROM in text needs the attribute names: a header row (HEADER true) or a column list, COPY t (a, b) FROM ...`},
-		{`COPY t FROM STDIN (FORMAT binary)`, sqlerr.FeatureNotSupported, 27, `COPY BINARY is not supported; the formats are csv, text, json, jsonl and ddbjson`},
-		{`COPY t TO STDOUT BINARY`, sqlerr.FeatureNotSupported, 18, `COPY BINARY is not supported; the formats are csv, text, json, jsonl and ddbjson`},
+		{`COPY t FROM 'f' (FORMAT binary)`, sqlerr.FeatureNotSupported, 25, `binary COPY works only FROM STDIN / TO STDOUT over the wire protocol; files take FORMAT csv, text, json, jsonl or ddbjson`},
+		{`COPY t TO 'f' BINARY`, sqlerr.FeatureNotSupported, 15, `binary COPY works only FROM STDIN / TO STDOUT over the wire protocol; files take FORMAT csv, text, json, jsonl or ddbjson`},
+		{`COPY t FROM STDIN (FORMAT binary, HEADER)`, sqlerr.FeatureNotSupported, 35, `COPY option HEADER applies to FORMAT csv and text only`},
+		{`COPY t TO STDOUT BINARY DELIMITER ';'`, sqlerr.FeatureNotSupported, 35, `COPY option DELIMITER applies to FORMAT csv and text only`},
+		{`COPY t FROM STDIN CSV BINARY`, sqlerr.SyntaxError, 23, `syntax error at or near "BINARY": options CSV and BINARY conflict`},
 		{`COPY t TO STDOUT (FORMAT text, DELIMITER '\')`, sqlerr.SyntaxError, 32, `syntax error at or near "DELIMITER": DELIMITER of the text format cannot be a backslash or a period`},
 		{`COPY t FROM 'f' (HEADER false)`, sqlerr.FeatureNotSupported, 18, `COPY FROM in csv needs the attribute names: a header row (HEADER true) or a column list, COPY t (a, b) FROM ...`},
 		{`COPY t TO 'f' (DELIMITER ';;')`, sqlerr.SyntaxError, 26, `syntax error at or near "';;'": DELIMITER must be one character other than a double quote or a line break`},

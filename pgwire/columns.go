@@ -714,3 +714,37 @@ func isInteger(oid uint32) bool {
 func isFloat(oid uint32) bool { return oid == pgtype.Float4OID || oid == pgtype.Float8OID }
 
 func isNumeric(oid uint32) bool { return isInteger(oid) || isFloat(oid) || oid == pgtype.NumericOID }
+
+// copyInColumns are the columns of the fields of binary COPY table
+// [(attrs)] FROM STDIN: each named attribute typed as SELECT attrs FROM
+// table types it (what pgx's CopyFrom describes before it encodes), or,
+// without a column list, the columns of SELECT * with the overflow column.
+func (d *Describer) copyInColumns(ctx context.Context, cat catalog.Catalog, table string, attrs []string) ([]Column, error) {
+	if len(attrs) == 0 {
+		return d.starColumns(ctx, cat, table, nil, nil)
+	}
+	ty := &typer{ctx: ctx, d: d, cat: cat, table: table}
+	cols := make([]Column, len(attrs))
+	for i, a := range attrs {
+		cols[i] = Column{Name: a, Attr: a, OID: ty.attr(a)}
+	}
+	if ty.err != nil {
+		return nil, ty.err
+	}
+	return cols, nil
+}
+
+// copyOutColumns are the columns of binary COPY ... TO STDOUT: those of
+// its SELECT, or of SELECT * from its table, as a DataRow would send them.
+func (d *Describer) copyOutColumns(ctx context.Context, cat catalog.Catalog, s *parser.Copy, plan *planner.Plan) ([]Column, error) {
+	if s.Query == nil {
+		return d.starColumns(ctx, cat, s.Table, nil, nil)
+	}
+	var sel *planner.Plan
+	if plan != nil {
+		if ct, ok := plan.Root.(*planner.CopyTo); ok {
+			sel = &planner.Plan{Root: ct.Input, Columns: ct.Columns}
+		}
+	}
+	return d.selectColumns(ctx, cat, s.Query, sel)
+}

@@ -7,20 +7,34 @@ import (
 	"github.com/jackc/pgx/v5/pgproto3"
 
 	"github.com/ddbsql/ddbsql/format"
+	"github.com/ddbsql/ddbsql/parser"
 )
 
 // copyOut sends the rows of COPY ... TO STDOUT: CopyOutResponse, the
 // formatted output in CopyData messages, CopyDone and "COPY n". The rows
 // are written by the same format writer COPY ... TO 'file' uses, so the
-// client receives the bytes of the file.
+// client receives the bytes of the file; in binary format, which only the
+// wire protocol has, each value is in the binary form a DataRow would
+// send for the columns of the COPY's SELECT.
 func (c *conn) copyOut(p *portal) error {
 	res := p.res
 	w := &copyDataWriter{c: c}
-	fw, err := format.New(res.Copy.Format, w, res.Copy.Options)
-	if err != nil {
-		return err
+	resp := &pgproto3.CopyOutResponse{OverallFormat: byte(textFormat), ColumnFormatCodes: make([]uint16, len(res.Columns))}
+	var fw format.Writer
+	if s, ok := p.prep.stmt.(*parser.Copy); ok && s.Format == parser.CopyBinary {
+		cols, err := c.srv.describer.copyOutColumns(p.ctx, sessionCatalog(c.sess), s, p.prep.plan)
+		if err != nil {
+			return err
+		}
+		fw = binaryCopyWriter(w, cols)
+		resp.OverallFormat, resp.ColumnFormatCodes = byte(binaryFormat), binaryCodes(len(cols))
+	} else {
+		var err error
+		if fw, err = format.New(res.Copy.Format, w, res.Copy.Options); err != nil {
+			return err
+		}
 	}
-	c.send(&pgproto3.CopyOutResponse{OverallFormat: 0, ColumnFormatCodes: make([]uint16, len(res.Columns))})
+	c.send(resp)
 	if err := fw.Begin(res.Columns, res.KeyColumns); err != nil {
 		return err
 	}
@@ -78,4 +92,26 @@ func (w *copyDataWriter) Write(b []byte) (int, error) {
 		}
 	}
 	return n, nil
+}
+
+// binaryCopyWriter writes rows to w in binary COPY format, each value in
+// its column's binary form as a DataRow in binary format sends it.
+func binaryCopyWriter(w io.Writer, cols []Column) format.Writer {
+	formats := make([]int16, len(cols))
+	for i := range formats {
+		formats[i] = binaryFormat
+	}
+	return format.NewCopyBinaryWriter(w, func(dst [][]byte, it format.Item) ([][]byte, error) {
+		return AppendRow(dst, cols, it, formats)
+	})
+}
+
+// binaryCodes is n binary format codes, for CopyInResponse and
+// CopyOutResponse.
+func binaryCodes(n int) []uint16 {
+	codes := make([]uint16, n)
+	for i := range codes {
+		codes[i] = uint16(binaryFormat)
+	}
+	return codes
 }

@@ -6,9 +6,12 @@ import (
 	"io"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/jackc/pgx/v5/pgproto3"
 
 	"github.com/ddbsql/ddbsql/executor"
+	"github.com/ddbsql/ddbsql/format"
+	"github.com/ddbsql/ddbsql/parser"
 	"github.com/ddbsql/ddbsql/sqlerr"
 )
 
@@ -25,6 +28,11 @@ import (
 // (discarding what the executor did not read), and only then answers, so
 // the client, which sends all its data before it reads, sees the outcome
 // after it sent everything: CommandComplete "COPY n", or the error.
+//
+// Binary COPY is decoded here rather than by a format reader of the
+// executor, since only the connection knows the column types that give
+// the fields their meaning: the source hands the executor items
+// (executor.CopyInItems).
 
 // copyIn is a COPY ... FROM STDIN under way on the connection.
 type copyIn struct {
@@ -43,11 +51,20 @@ type copyIn struct {
 
 // startCopyIn is the connection's executor.CopyInSource: it announces the
 // COPY to the client and streams the data it sends.
-func (c *conn) startCopyIn(_ context.Context, req executor.CopyInRequest) (io.ReadCloser, error) {
+func (c *conn) startCopyIn(ctx context.Context, req executor.CopyInRequest) (io.ReadCloser, error) {
 	if c.copying != nil {
 		return nil, sqlerr.New(sqlerr.Internal, "a COPY FROM STDIN is already reading this connection's data")
 	}
-	c.send(&pgproto3.CopyInResponse{OverallFormat: 0, ColumnFormatCodes: make([]uint16, req.Columns)})
+	var cols []Column
+	resp := &pgproto3.CopyInResponse{OverallFormat: byte(textFormat), ColumnFormatCodes: make([]uint16, req.Columns)}
+	if req.Format == string(parser.CopyBinary) {
+		var err error
+		if cols, err = c.srv.describer.copyInColumns(ctx, sessionCatalog(c.sess), req.Table, req.Attributes); err != nil {
+			return nil, err
+		}
+		resp.OverallFormat, resp.ColumnFormatCodes = byte(binaryFormat), binaryCodes(len(cols))
+	}
+	c.send(resp)
 	if err := c.flush(); err != nil {
 		return nil, err
 	}
@@ -55,7 +72,49 @@ func (c *conn) startCopyIn(_ context.Context, req executor.CopyInRequest) (io.Re
 	ci := &copyIn{pr: pr, done: make(chan struct{})}
 	c.copying = ci
 	go c.receiveCopyData(ci, pw)
+	if cols != nil {
+		return newBinaryCopyIn(pr, cols), nil
+	}
 	return pr, nil
+}
+
+// binaryCopyIn is the data of a binary COPY FROM STDIN, decoded into items
+// here, where the columns' types are known (executor.CopyInItems): each
+// field as a Bind parameter of its column's type in binary format is
+// (DecodeParam); the overflow column's JSON object gives its attributes.
+type binaryCopyIn struct {
+	*io.PipeReader
+	format.ItemReader
+}
+
+// newBinaryCopyIn reads pr's binary COPY data for the fields of cols.
+func newBinaryCopyIn(pr *io.PipeReader, cols []Column) *binaryCopyIn {
+	names := make([]string, len(cols))
+	for i, c := range cols {
+		names[i] = c.Name
+	}
+	decode := func(i int, data []byte, it format.Item) error {
+		c := cols[i]
+		v, err := DecodeParam(c.OID, binaryFormat, data)
+		if err != nil {
+			return err
+		}
+		if !c.Overflow {
+			it[c.Attr] = v
+			return nil
+		}
+		m, ok := v.(*types.AttributeValueMemberM)
+		if !ok {
+			return sqlerr.New(sqlerr.InvalidText, "%s must be a JSON object of the attributes outside the other columns", c.Name)
+		}
+		for name, av := range m.Value {
+			if _, set := it[name]; !set {
+				it[name] = av
+			}
+		}
+		return nil
+	}
+	return &binaryCopyIn{PipeReader: pr, ItemReader: format.NewCopyBinaryReader(pr, names, decode)}
 }
 
 // receiveCopyData passes the data of CopyData messages to pw until

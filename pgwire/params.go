@@ -14,7 +14,8 @@ package pgwire
 //	timestamp                                   S, ISO 8601 without zone: 2024-01-02T03:04:05.123
 //	date                                        S, 2024-01-02 (infinity, -infinity: those words)
 //	uuid                                        S, lower-case canonical form
-//	text[], int[], numeric[], float[], bool[]   L of the elements (NULL elements NULL)
+//	text[], int[], numeric[], float[], bool[],  L of the elements (NULL elements NULL)
+//	bytea[]
 //	NULL (any type)                             NULL
 //
 // A text-format parameter of any other type is taken as its text (S);
@@ -501,7 +502,7 @@ func isArrayOID(oid uint32) bool {
 	switch oid {
 	case pgtype.TextArrayOID, pgtype.VarcharArrayOID, pgtype.BPCharArrayOID, pgtype.NameArrayOID,
 		pgtype.Int2ArrayOID, pgtype.Int4ArrayOID, pgtype.Int8ArrayOID, pgtype.NumericArrayOID,
-		pgtype.Float4ArrayOID, pgtype.Float8ArrayOID, pgtype.BoolArrayOID:
+		pgtype.Float4ArrayOID, pgtype.Float8ArrayOID, pgtype.BoolArrayOID, pgtype.ByteaArrayOID:
 		return true
 	}
 	return false
@@ -582,6 +583,18 @@ func decodeArray(oid uint32, format int16, data []byte) (types.AttributeValue, e
 				return nil, err
 			}
 			out = append(out, v)
+		}
+	case pgtype.ByteaArrayOID:
+		var a [][]byte
+		if err := m.Scan(oid, format, data, &a); err != nil {
+			return nil, fail()
+		}
+		for _, e := range a {
+			if e == nil {
+				out = append(out, null)
+				continue
+			}
+			out = append(out, &types.AttributeValueMemberB{Value: e})
 		}
 	case pgtype.BoolArrayOID:
 		var a []pgtype.Bool

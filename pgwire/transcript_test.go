@@ -1,12 +1,14 @@
 package pgwire
 
 import (
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/cockroachdb/datadriven"
 	"github.com/jackc/pgx/v5/pgproto3"
@@ -103,9 +105,17 @@ var frontendTypes = map[string]func() pgproto3.FrontendMessage{
 func frontendMessage(line string) (pgproto3.FrontendMessage, error) {
 	name, body, _ := strings.Cut(strings.TrimSpace(line), " ")
 	if name == "CopyData" {
-		var cd struct{ Text string }
+		// Text data as text, binary data (binary COPY) in hex.
+		var cd struct{ Text, Hex string }
 		if err := json.Unmarshal([]byte(body), &cd); err != nil {
 			return nil, fmt.Errorf("%s: %v", name, err)
+		}
+		if cd.Hex != "" {
+			data, err := hex.DecodeString(cd.Hex)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %v", name, err)
+			}
+			return &pgproto3.CopyData{Data: data}, nil
 		}
 		return &pgproto3.CopyData{Data: []byte(cd.Text)}, nil
 	}
@@ -145,8 +155,11 @@ func receiveUntil(t testing.TB, fe *pgproto3.Frontend, want []string) string {
 // ErrorResponse shows only the fields the server set.
 func compactJSON(t testing.TB, msg pgproto3.BackendMessage) string {
 	if cd, ok := msg.(*pgproto3.CopyData); ok {
-		// COPY data is text: show it as such.
+		// COPY data in text formats shows as text, binary COPY data in hex.
 		js, _ := json.Marshal(map[string]string{"Type": "CopyData", "Text": string(cd.Data)})
+		if !utf8.Valid(cd.Data) {
+			js, _ = json.Marshal(map[string]string{"Type": "CopyData", "Hex": hex.EncodeToString(cd.Data)})
+		}
 		return string(js)
 	}
 	js, err := json.Marshal(msg)

@@ -23,6 +23,9 @@ type CopyFrom struct {
 // (executor.WithCopyIn): the lines after the statement in a script, the
 // CopyData messages of a wire-protocol client.
 type ReadFile struct {
+	// Table is the table the items go to, for a front end that needs its
+	// columns to decode the data (binary COPY over the wire protocol).
+	Table  string
 	File   string
 	Stdin  bool
 	Format parser.CopyFormat
@@ -65,7 +68,7 @@ func (p *Planner) planCopy(ctx context.Context, s *parser.Copy) (*Plan, error) {
 			return nil, err
 		}
 		keys := tbl.KeyNames()
-		read := &ReadFile{File: s.File, Stdin: s.Stdin, Format: s.Format, Delimiter: delim, KeyAttrs: keys,
+		read := &ReadFile{Table: tbl.Name, File: s.File, Stdin: s.Stdin, Format: s.Format, Delimiter: delim, KeyAttrs: keys,
 			Columns: s.Columns, SkipHeader: len(s.Columns) > 0 && !s.NoHeader}
 		return &Plan{
 			Root: &CopyFrom{Write: &PutItems{Table: tbl.Name, KeyAttrs: keys, Upsert: s.Upsert, Input: read, Batch: p.insertBatch(s.Upsert)}},
