@@ -50,6 +50,13 @@ const transactWriteBytes = 4_000_000
 // of at most n.Batch conditional puts, several at once.
 func (e *Executor) putTransact(ctx context.Context, env *env, ins *inserting, src RowIter) error {
 	n := ins.n
+	batch := n.Batch
+	if b := ins.ws.budget; b != nil {
+		// A transactional put costs two units: under a write_capacity
+		// budget a group holds at most a second's worth, so that the
+		// writes stay paced instead of going in bursts.
+		batch = max(1, min(batch, int(b.capacity()/2)))
+	}
 	// held is an item read but left for the next group: its key is in the
 	// group already (a put per key per transaction), or the group is full
 	// by size. pending is an error of the source, returned after the group
@@ -61,9 +68,9 @@ func (e *Executor) putTransact(ctx context.Context, env *env, ins *inserting, sr
 			return nil, pending
 		}
 		var group []claimedItem
-		keys := make(map[string]bool, n.Batch)
+		keys := make(map[string]bool, batch)
 		size := 0
-		for len(group) < n.Batch {
+		for len(group) < batch {
 			var c claimedItem
 			if held != nil {
 				c, held = *held, nil

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -264,4 +265,25 @@ func (f *transactFakeDB) TransactWriteItems(ctx context.Context, in *dynamodb.Tr
 		t.items = append(t.items, it.Put.Item)
 	}
 	return &dynamodb.TransactWriteItemsOutput{}, nil
+}
+
+func TestInsertGroupsStayWithinTheWriteBudget(t *testing.T) {
+	// At 20 units/s a group holds at most 10 transactional puts (2 units
+	// each), so that the writes are paced instead of bursting.
+	savedSleep := budgetSleep
+	budgetSleep = func(context.Context, time.Duration) error { return nil }
+	t.Cleanup(func() { budgetSleep = savedSleep })
+	api := &scriptedAPI{}
+	e := New(api, Options{Concurrency: 1, Session: budgetSession{rate: "20"}})
+	node := &planner.PutItems{Table: "T", KeyAttrs: []string{"id"}, Items: mapRows(35), Batch: 100}
+	if _, err := e.Run(context.Background(), &planner.Plan{Root: node}, nil); err != nil {
+		t.Fatal(err)
+	}
+	var sizes []int
+	for _, c := range api.calls {
+		sizes = append(sizes, len(transactIDs(c.In)))
+	}
+	if !slices.Equal(sizes, []int{10, 10, 10, 5}) {
+		t.Errorf("groups of %v items, want 10, 10, 10 and 5", sizes)
+	}
 }
