@@ -13,6 +13,7 @@ import (
 	"github.com/ddbsql/ddbsql/format"
 	"github.com/ddbsql/ddbsql/parser"
 	"github.com/ddbsql/ddbsql/sqlerr"
+	"github.com/ddbsql/ddbsql/value"
 )
 
 // COPY ... FROM STDIN: when the import is about to read, the executor asks
@@ -98,6 +99,19 @@ func newBinaryCopyIn(pr *io.PipeReader, cols []Column) *binaryCopyIn {
 		v, err := DecodeParam(c.OID, binaryFormat, data)
 		if err != nil {
 			return err
+		}
+		if !c.Overflow && isArrayOID(c.OID) {
+			// An array column holds a set (the column rule types SS, NS
+			// and BS as arrays): store one, so that the item reads back
+			// in the column's type. DynamoDB has no empty set.
+			set, ok, err := setOfList(v)
+			if err != nil {
+				return err
+			}
+			if ok {
+				it[c.Attr] = set
+			}
+			return nil
 		}
 		if !c.Overflow {
 			it[c.Attr] = v
@@ -191,4 +205,54 @@ func (c *conn) endCopyIn(err error) error {
 		return &failed
 	}
 	return err
+}
+
+// setOfList turns an array decoded as a list into the set of its elements'
+// type: strings to SS, numbers to NS, binaries to BS. ok is false for an
+// empty array (DynamoDB has no empty set); NULL elements, mixed types or
+// duplicates are an error, as a set cannot hold them.
+func setOfList(v types.AttributeValue) (set types.AttributeValue, ok bool, err error) {
+	l, isList := v.(*types.AttributeValueMemberL)
+	if !isList {
+		return v, true, nil
+	}
+	if len(l.Value) == 0 {
+		return nil, false, nil
+	}
+	bad := func(why string) error {
+		return sqlerr.New(sqlerr.InvalidText, "an array column holds a DynamoDB set, which cannot hold %s", why)
+	}
+	seen := make(map[string]bool, len(l.Value))
+	var ss, ns []string
+	var bs [][]byte
+	for _, e := range l.Value {
+		var key string
+		switch x := e.(type) {
+		case *types.AttributeValueMemberS:
+			ss, key = append(ss, x.Value), "S"+x.Value
+		case *types.AttributeValueMemberN:
+			n, err := value.NormalizeNumber(x.Value)
+			if err != nil {
+				n = x.Value
+			}
+			ns, key = append(ns, x.Value), "N"+n
+		case *types.AttributeValueMemberB:
+			bs, key = append(bs, x.Value), "B"+string(x.Value)
+		default:
+			return nil, false, bad("NULL elements")
+		}
+		if seen[key] {
+			return nil, false, bad("duplicates")
+		}
+		seen[key] = true
+	}
+	switch {
+	case len(ss) == len(l.Value):
+		return &types.AttributeValueMemberSS{Value: ss}, true, nil
+	case len(ns) == len(l.Value):
+		return &types.AttributeValueMemberNS{Value: ns}, true, nil
+	case len(bs) == len(l.Value):
+		return &types.AttributeValueMemberBS{Value: bs}, true, nil
+	}
+	return nil, false, bad("elements of different types")
 }
