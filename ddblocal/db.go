@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"time"
 
@@ -48,7 +49,17 @@ const lockWait = 500 * time.Millisecond
 // statistics.
 var (
 	metaBucket = []byte("tables")
+	// formatBucket holds formatKey: the version of the layout (key
+	// encoding, value encoding, buckets) the file was written with.
+	formatBucket = []byte("format")
+	formatKey    = []byte("version")
 )
+
+// FormatVersion is the layout of the data files this build writes and
+// reads. A file carries it from its creation; Open refuses a file of
+// another version instead of misreading it. A file without a version was
+// written before versions were stamped, in layout 1, and is stamped so.
+const FormatVersion = 1
 
 const tableBucketPrefix = "t:"
 
@@ -97,6 +108,9 @@ func Open(dir string, opts Options) (*DB, error) {
 		return nil, fmt.Errorf("data directory %s: %w", dir, err)
 	}
 	err = b.Update(func(tx *bolt.Tx) error {
+		if err := checkFormat(tx); err != nil {
+			return err
+		}
 		_, err := tx.CreateBucketIfNotExists(metaBucket)
 		return err
 	})
@@ -115,6 +129,29 @@ func Open(dir string, opts Options) (*DB, error) {
 		go db.sweepLoop(ctx)
 	}
 	return db, nil
+}
+
+// checkFormat stamps a new (or unstamped) file with FormatVersion and
+// refuses a file of another version.
+func checkFormat(tx *bolt.Tx) error {
+	fb, err := tx.CreateBucketIfNotExists(formatBucket)
+	if err != nil {
+		return err
+	}
+	raw := fb.Get(formatKey)
+	if raw == nil {
+		return fb.Put(formatKey, []byte(strconv.Itoa(FormatVersion)))
+	}
+	v, err := strconv.Atoi(string(raw))
+	switch {
+	case err != nil:
+		return fmt.Errorf("the data file's format version %q is not a number: the file is damaged or not ddbsql's", raw)
+	case v > FormatVersion:
+		return fmt.Errorf("the data file has format version %d, written by a newer ddbsql; this one reads version %d: use a ddbsql at least as new as the one that wrote it", v, FormatVersion)
+	case v != FormatVersion:
+		return fmt.Errorf("the data file has format version %d, which this ddbsql (version %d) cannot read: export its tables (COPY ... TO) with the ddbsql that wrote it", v, FormatVersion)
+	}
+	return nil
 }
 
 // Close stops the TTL sweeper and closes the data file.
