@@ -2,8 +2,6 @@ package executor
 
 import (
 	"context"
-	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,29 +13,8 @@ import (
 // writes in place of the session's, both ways: a limit where the session
 // has none, and none where the session has one.
 func TestStatementWriteCapacityOverridesSession(t *testing.T) {
-	var mu sync.Mutex
-	now := time.Unix(0, 0)
-	var slept time.Duration
-	savedClock, savedSleep := budgetClock, budgetSleep
-	budgetClock = func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	budgetSleep = func(_ context.Context, d time.Duration) error {
-		mu.Lock()
-		defer mu.Unlock()
-		now = now.Add(d)
-		slept += d
-		return nil
-	}
-	t.Cleanup(func() { budgetClock, budgetSleep = savedClock, savedSleep })
-
-	f := &writeFakeDB{fakeDB: newFake()}
-	var items []Item
-	for i := range 20 {
-		items = append(items, Item{"id": strV(fmt.Sprintf("k%02d", i))})
-	}
-	f.addTable("T", "id", "", items...)
-	node := &planner.WriteEach{KeyAttrs: []string{"id"},
-		Input:  &planner.Read{Path: planner.Scan, Table: "T"},
-		Delete: &planner.DeleteItem{Table: "T", Condition: "attribute_exists(#k)", Names: map[string]string{"#k": "id"}}}
+	slept := fakeBudgetClock(t)
+	f, items, node := deleteEachOfTwenty()
 
 	// The session sets no limit; the statement 4 units/s: 20 deletes of 1
 	// unit, the bucket full (4) at the start, wait 4 s in all.
@@ -46,20 +23,20 @@ func TestStatementWriteCapacityOverridesSession(t *testing.T) {
 	if _, err := e.Run(context.Background(), plan, nil); err != nil {
 		t.Fatal(err)
 	}
-	if slept < 3990*time.Millisecond || slept > 4010*time.Millisecond {
-		t.Errorf("waited %v in all, want 4s", slept)
+	if *slept < 3990*time.Millisecond || *slept > 4010*time.Millisecond {
+		t.Errorf("waited %v in all, want 4s", *slept)
 	}
 
 	// The session limits to 1 unit/s; the statement lifts the limit.
-	slept = 0
+	*slept = 0
 	f.addTable("T", "id", "", items...)
 	e = New(f, Options{Concurrency: 1, Session: budgetSession{rate: "1"}})
 	plan = &planner.Plan{Root: node, Settings: map[string]string{SettingWriteCapacity: "0"}}
 	if _, err := e.Run(context.Background(), plan, nil); err != nil {
 		t.Fatal(err)
 	}
-	if slept != 0 {
-		t.Errorf("waited %v though the statement lifted the limit", slept)
+	if *slept != 0 {
+		t.Errorf("waited %v though the statement lifted the limit", *slept)
 	}
 
 	// Without statement settings the session's limit holds.
@@ -67,7 +44,7 @@ func TestStatementWriteCapacityOverridesSession(t *testing.T) {
 	if _, err := e.Run(context.Background(), &planner.Plan{Root: node}, nil); err != nil {
 		t.Fatal(err)
 	}
-	if slept < 18990*time.Millisecond || slept > 19010*time.Millisecond {
-		t.Errorf("waited %v under the session's 1 unit/s, want 19s", slept)
+	if *slept < 18990*time.Millisecond || *slept > 19010*time.Millisecond {
+		t.Errorf("waited %v under the session's 1 unit/s, want 19s", *slept)
 	}
 }

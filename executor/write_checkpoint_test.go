@@ -311,29 +311,8 @@ func (s budgetSession) Get(name string) (string, error) {
 }
 
 func TestWriteCapacityBudgetPacesWrites(t *testing.T) {
-	var mu sync.Mutex
-	now := time.Unix(0, 0)
-	var slept time.Duration
-	savedClock, savedSleep := budgetClock, budgetSleep
-	budgetClock = func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	budgetSleep = func(_ context.Context, d time.Duration) error {
-		mu.Lock()
-		defer mu.Unlock()
-		now = now.Add(d)
-		slept += d
-		return nil
-	}
-	t.Cleanup(func() { budgetClock, budgetSleep = savedClock, savedSleep })
-
-	f := &writeFakeDB{fakeDB: newFake()}
-	var items []Item
-	for i := range 20 {
-		items = append(items, Item{"id": strV(fmt.Sprintf("k%02d", i))})
-	}
-	f.addTable("T", "id", "", items...)
-	node := &planner.WriteEach{KeyAttrs: []string{"id"},
-		Input:  &planner.Read{Path: planner.Scan, Table: "T"},
-		Delete: &planner.DeleteItem{Table: "T", Condition: "attribute_exists(#k)", Names: map[string]string{"#k": "id"}}}
+	slept := fakeBudgetClock(t)
+	f, _, node := deleteEachOfTwenty()
 
 	// 20 deletes of 1 unit at 4 units/s, the bucket full (4) at the start:
 	// the 16 beyond the first second's worth wait 4 s in all.
@@ -341,18 +320,18 @@ func TestWriteCapacityBudgetPacesWrites(t *testing.T) {
 	if _, err := e.Run(context.Background(), &planner.Plan{Root: node}, nil); err != nil {
 		t.Fatal(err)
 	}
-	if slept < 3990*time.Millisecond || slept > 4010*time.Millisecond {
-		t.Errorf("waited %v in all, want 4s", slept)
+	if *slept < 3990*time.Millisecond || *slept > 4010*time.Millisecond {
+		t.Errorf("waited %v in all, want 4s", *slept)
 	}
 
 	// 0 is no budget: no wait.
-	slept = 0
+	*slept = 0
 	e = New(f, Options{Concurrency: 1, Session: budgetSession{rate: "0"}})
 	if _, err := e.Run(context.Background(), &planner.Plan{Root: node}, nil); err != nil {
 		t.Fatal(err)
 	}
-	if slept != 0 {
-		t.Errorf("waited %v without a budget", slept)
+	if *slept != 0 {
+		t.Errorf("waited %v without a budget", *slept)
 	}
 }
 
@@ -384,4 +363,39 @@ func ctxCanceled() context.Context {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	return ctx
+}
+
+// fakeBudgetClock replaces the write budget's clock and sleep for the
+// test: a sleep advances the clock at once, and the returned duration sums
+// the time slept.
+func fakeBudgetClock(t *testing.T) *time.Duration {
+	var mu sync.Mutex
+	now := time.Unix(0, 0)
+	slept := new(time.Duration)
+	savedClock, savedSleep := budgetClock, budgetSleep
+	budgetClock = func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	budgetSleep = func(_ context.Context, d time.Duration) error {
+		mu.Lock()
+		defer mu.Unlock()
+		now = now.Add(d)
+		*slept += d
+		return nil
+	}
+	t.Cleanup(func() { budgetClock, budgetSleep = savedClock, savedSleep })
+	return slept
+}
+
+// deleteEachOfTwenty returns a write fake holding table T of 20 items, the
+// items, and a set-based DELETE of every one of them.
+func deleteEachOfTwenty() (*writeFakeDB, []Item, *planner.WriteEach) {
+	f := &writeFakeDB{fakeDB: newFake()}
+	var items []Item
+	for i := range 20 {
+		items = append(items, Item{"id": strV(fmt.Sprintf("k%02d", i))})
+	}
+	f.addTable("T", "id", "", items...)
+	node := &planner.WriteEach{KeyAttrs: []string{"id"},
+		Input:  &planner.Read{Path: planner.Scan, Table: "T"},
+		Delete: &planner.DeleteItem{Table: "T", Condition: "attribute_exists(#k)", Names: map[string]string{"#k": "id"}}}
+	return f, items, node
 }

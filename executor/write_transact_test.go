@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -270,9 +269,7 @@ func (f *transactFakeDB) TransactWriteItems(ctx context.Context, in *dynamodb.Tr
 func TestInsertGroupsStayWithinTheWriteBudget(t *testing.T) {
 	// At 20 units/s a group holds at most 10 transactional puts (2 units
 	// each), so that the writes are paced instead of bursting.
-	savedSleep := budgetSleep
-	budgetSleep = func(context.Context, time.Duration) error { return nil }
-	t.Cleanup(func() { budgetSleep = savedSleep })
+	fakeBudgetClock(t)
 	api := &scriptedAPI{}
 	e := New(api, Options{Concurrency: 1, Session: budgetSession{rate: "20"}})
 	node := &planner.PutItems{Table: "T", KeyAttrs: []string{"id"}, Items: mapRows(35), Batch: 100}
