@@ -228,3 +228,29 @@ func optString(s string) *string {
 	}
 	return aws.String(s)
 }
+
+// keyOf returns the attributes attrs of item: its primary key.
+func keyOf(attrs []string, item Item) Item {
+	key := make(Item, len(attrs))
+	for _, a := range attrs {
+		key[a] = item[a]
+	}
+	return key
+}
+
+// currentItem reads the item of key as it is stored now, with a strongly
+// consistent GetItem; nil when there is none.
+func (e *Executor) currentItem(ctx context.Context, env *env, table string, key Item) (Item, error) {
+	env.recordCall()
+	out, err := e.api.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName:              aws.String(table),
+		Key:                    key,
+		ConsistentRead:         aws.Bool(true),
+		ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal,
+	})
+	if err != nil {
+		return nil, err
+	}
+	env.recordCapacity(out.ConsumedCapacity)
+	return out.Item, nil
+}

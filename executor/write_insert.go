@@ -6,7 +6,6 @@ import (
 	"io"
 	"strconv"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -195,42 +194,17 @@ func (e *Executor) checkOwnWrite(ctx context.Context, env *env, ins *inserting, 
 	if !(ins.resuming || retried) {
 		return duplicateKey(single, item, cause)
 	}
-	var same bool
-	if found != nil {
-		same = value.Equal(&types.AttributeValueMemberM{Value: found}, &types.AttributeValueMemberM{Value: item})
-	} else {
+	if found == nil {
 		// A backend without ReturnValuesOnConditionCheckFailure: read it.
 		var err error
-		if same, err = e.sameItemStored(ctx, env, ins.n, item); err != nil {
-			return err
+		if found, err = e.currentItem(ctx, env, ins.n.Table, keyOf(ins.n.KeyAttrs, item)); err != nil {
+			return mapTableError(err, ins.n.Table)
 		}
 	}
-	if !same {
+	if found == nil || !value.Equal(&types.AttributeValueMemberM{Value: found}, &types.AttributeValueMemberM{Value: item}) {
 		return duplicateKey(single, item, cause)
 	}
 	return nil
-}
-
-// sameItemStored reports whether the table holds an item equal to item
-// (every attribute, numbers by value), read with a strongly consistent
-// GetItem.
-func (e *Executor) sameItemStored(ctx context.Context, env *env, n *planner.PutItems, item Item) (bool, error) {
-	key := make(Item, len(n.KeyAttrs))
-	for _, a := range n.KeyAttrs {
-		key[a] = item[a]
-	}
-	env.recordCall()
-	out, err := e.api.GetItem(ctx, &dynamodb.GetItemInput{
-		TableName:              aws.String(n.Table),
-		Key:                    key,
-		ConsistentRead:         aws.Bool(true),
-		ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal,
-	})
-	if err != nil {
-		return false, mapTableError(err, n.Table)
-	}
-	env.recordCapacity(out.ConsumedCapacity)
-	return out.Item != nil && value.Equal(&types.AttributeValueMemberM{Value: out.Item}, &types.AttributeValueMemberM{Value: item}), nil
 }
 
 // batchPutAll runs UPSERT of several items through BatchWriteItem.

@@ -55,10 +55,7 @@ const pinPrefix = "pin"
 // RETURNING clause asked for: the applied attempt's answer is lost.
 func (e *Executor) pinnedUpdate(ctx context.Context, env *env, w *setWrite, row Item) (Item, error) {
 	n, ws := w.n, w.ws
-	key := make(Item, len(n.KeyAttrs))
-	for _, a := range n.KeyAttrs {
-		key[a] = row[a]
-	}
+	key := keyOf(n.KeyAttrs, row)
 	pins := pinnedValues(n.Pin, row)
 	for try := 0; ; try++ {
 		if try > 0 {
@@ -173,21 +170,4 @@ func pinnedInput(w *setWrite, key Item, vals []types.AttributeValue) *dynamodb.U
 		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
 		ReturnConsumedCapacity:              types.ReturnConsumedCapacityTotal,
 	}
-}
-
-// currentItem reads the item of key as it is stored now, with a strongly
-// consistent GetItem; nil when there is none.
-func (e *Executor) currentItem(ctx context.Context, env *env, table string, key Item) (Item, error) {
-	env.recordCall()
-	out, err := e.api.GetItem(ctx, &dynamodb.GetItemInput{
-		TableName:              aws.String(table),
-		Key:                    key,
-		ConsistentRead:         aws.Bool(true),
-		ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal,
-	})
-	if err != nil {
-		return nil, err
-	}
-	env.recordCapacity(out.ConsumedCapacity)
-	return out.Item, nil
 }
