@@ -87,6 +87,17 @@ func (env *env) recordCapacity(cc *types.ConsumedCapacity) {
 	}
 }
 
+// recordCapacities records the capacity of a call that reports it per
+// table (BatchWriteItem, TransactWriteItems) and returns the total.
+func (env *env) recordCapacities(ccs []types.ConsumedCapacity) float64 {
+	var total float64
+	for i := range ccs {
+		env.recordCapacity(&ccs[i])
+		total += capacityOf(&ccs[i])
+	}
+	return total
+}
+
 // callStarted notes the start of a call; it returns the start time for
 // callDone.
 func (rs *readStats) callStarted() time.Time {

@@ -223,9 +223,7 @@ func (e *Executor) CommitWrites(ctx context.Context, actions []*TxAction, token 
 	if err != nil {
 		return nil, txError(err, actions)
 	}
-	for i := range out.ConsumedCapacity {
-		env.recordCapacity(&out.ConsumedCapacity[i])
-	}
+	env.recordCapacities(out.ConsumedCapacity)
 	return &Result{Tag: "COMMIT", RowsAffected: int64(len(actions)), stats: env.stats}, nil
 }
 

@@ -287,11 +287,7 @@ func (e *Executor) batchWrite(ctx context.Context, env *env, table string, reqs 
 		if err != nil {
 			return mapTableError(err, table)
 		}
-		var consumed float64
-		for i := range out.ConsumedCapacity {
-			env.recordCapacity(&out.ConsumedCapacity[i])
-			consumed += capacityOf(&out.ConsumedCapacity[i])
-		}
+		consumed := env.recordCapacities(out.ConsumedCapacity)
 		ws.budget.settle(reserved, consumed)
 		left := out.UnprocessedItems[table]
 		ws.written.Add(int64(len(reqs) - len(left)))

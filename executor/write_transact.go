@@ -152,11 +152,7 @@ func (e *Executor) putGroup(ctx context.Context, env *env, ins *inserting, group
 		var canceled *types.TransactionCanceledException
 		switch {
 		case err == nil:
-			var consumed float64
-			for i := range out.ConsumedCapacity {
-				env.recordCapacity(&out.ConsumedCapacity[i])
-				consumed += capacityOf(&out.ConsumedCapacity[i])
-			}
+			consumed := env.recordCapacities(out.ConsumedCapacity)
 			ws.budget.settle(reserved, consumed)
 			for _, c := range group {
 				ins.tr.finish(c.page, 1, 0)
