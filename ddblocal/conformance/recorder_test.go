@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"net/http"
 	"strings"
@@ -43,7 +44,9 @@ func (r *recorder) Do(req *http.Request) (*http.Response, error) {
 		if err != nil {
 			return nil, err
 		}
+		body = canonicalJSON(body)
 		ex.request = body
+		req.ContentLength = int64(len(body))
 		req.Body = io.NopCloser(bytes.NewReader(body))
 		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
 	}
@@ -63,6 +66,28 @@ func (r *recorder) Do(req *http.Request) (*http.Response, error) {
 	r.last = ex
 	r.mu.Unlock()
 	return resp, nil
+}
+
+// canonicalJSON returns body with the members of every JSON object in
+// name order. The SDK writes a Go map's entries in Go's random map order,
+// and DynamoDB Local's answers may depend on that order (tables sharing a
+// java.util.HashMap bucket keep the order of the request's RequestItems),
+// so each backend must see the same bytes for one step: the canonical ones.
+// A body that is not a JSON document is returned as it is.
+func canonicalJSON(body []byte) []byte {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var doc any
+	if err := dec.Decode(&doc); err != nil || dec.More() {
+		return body
+	}
+	var out bytes.Buffer
+	enc := json.NewEncoder(&out)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(doc); err != nil {
+		return body
+	}
+	return bytes.TrimSuffix(out.Bytes(), []byte("\n"))
 }
 
 // take returns the last exchange and forgets it, or nil when no request
