@@ -34,6 +34,8 @@ type env struct {
 	clock sync.Once
 	start time.Time
 	loc   *time.Location
+	// wallClock paces writes under a write_capacity budget (Options.Clock).
+	wallClock Clock
 }
 
 // Expressions are evaluated with the semantics of DynamoDB's condition

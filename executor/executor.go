@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -69,7 +70,26 @@ type Options struct {
 	// (current_setting, current_user, ...); nil gives PostgreSQL's
 	// defaults.
 	Session SessionInfo
+	// Clock paces the writes of a statement under a write_capacity budget;
+	// nil is the real clock. A test gives a clock whose Sleep only counts,
+	// to check the pacing against a real backend's reported capacity
+	// without waiting.
+	Clock Clock
 }
+
+// Clock is the time as the write budget sees it.
+type Clock interface {
+	Now() time.Time
+	// Sleep waits d or until ctx is done, whichever comes first, and
+	// returns ctx's error in the second case.
+	Sleep(ctx context.Context, d time.Duration) error
+}
+
+// realClock is the wall clock.
+type realClock struct{}
+
+func (realClock) Now() time.Time                                   { return time.Now() }
+func (realClock) Sleep(ctx context.Context, d time.Duration) error { return sleep(ctx, d) }
 
 // Executor runs plans against DynamoDB.
 type Executor struct {
@@ -85,6 +105,9 @@ type Executor struct {
 func New(api DynamoDB, opts Options) *Executor {
 	if opts.Concurrency <= 0 {
 		opts.Concurrency = 8
+	}
+	if opts.Clock == nil {
+		opts.Clock = realClock{}
 	}
 	return &Executor{api: api, opts: opts}
 }
@@ -157,7 +180,7 @@ func (e *Executor) Run(ctx context.Context, p *planner.Plan, params []types.Attr
 // transaction's writes, prepared before they run, evaluate as a statement
 // run at once does.
 func (e *Executor) newEnv(params []types.AttributeValue) *env {
-	return &env{params: params, stats: newStats(), session: e.opts.Session}
+	return &env{params: params, stats: newStats(), session: e.opts.Session, wallClock: e.opts.Clock}
 }
 
 // statementSettings is the session as one statement sees it: the values

@@ -28,24 +28,20 @@ type capacityBudget struct {
 	tokens float64
 	last   time.Time
 
-	now   func() time.Time
-	sleep func(context.Context, time.Duration) error
+	clock Clock
 }
 
-// budgetClock and budgetSleep are what budgets read the time and wait with
-// (variables for tests, which count the waits instead of sleeping).
-var (
-	budgetClock = time.Now
-	budgetSleep = sleep
-)
-
-// newCapacityBudget returns a budget of rate units per second, nil for 0.
-func newCapacityBudget(rate float64) *capacityBudget {
+// newCapacityBudget returns a budget of rate units per second paced by
+// clock, nil for 0.
+func newCapacityBudget(rate float64, clock Clock) *capacityBudget {
 	if rate <= 0 {
 		return nil
 	}
-	b := &capacityBudget{rate: rate, now: budgetClock, sleep: budgetSleep}
-	b.last = b.now()
+	if clock == nil {
+		clock = realClock{}
+	}
+	b := &capacityBudget{rate: rate, clock: clock}
+	b.last = b.clock.Now()
 	b.tokens = b.capacity()
 	return b
 }
@@ -55,7 +51,7 @@ func newCapacityBudget(rate float64) *capacityBudget {
 func (b *capacityBudget) capacity() float64 { return max(b.rate, 1) }
 
 func (b *capacityBudget) refillLocked() {
-	now := b.now()
+	now := b.clock.Now()
 	if d := now.Sub(b.last); d > 0 {
 		b.tokens = min(b.capacity(), b.tokens+d.Seconds()*b.rate)
 	}
@@ -79,7 +75,7 @@ func (b *capacityBudget) reserve(ctx context.Context, units float64) error {
 		}
 		wait := time.Duration((need - b.tokens) / b.rate * float64(time.Second))
 		b.mu.Unlock()
-		if err := b.sleep(ctx, max(wait, time.Millisecond)); err != nil {
+		if err := b.clock.Sleep(ctx, max(wait, time.Millisecond)); err != nil {
 			return err
 		}
 	}
@@ -97,6 +93,18 @@ func (b *capacityBudget) settle(reserved, consumed float64) {
 	b.mu.Unlock()
 }
 
+// refund returns a reservation whose write consumed nothing: a call the
+// backend refused before writing (an operation it does not know, a
+// request invalid as a whole).
+func (b *capacityBudget) refund(reserved float64) {
+	if b == nil {
+		return
+	}
+	b.mu.Lock()
+	b.tokens += reserved
+	b.mu.Unlock()
+}
+
 // writeBudget reads the session's write_capacity setting: the budget of
 // the statement's writes, nil when unlimited or when the session does not
 // know the setting.
@@ -109,5 +117,5 @@ func (env *env) writeBudget() *capacityBudget {
 	if err != nil {
 		return nil
 	}
-	return newCapacityBudget(rate)
+	return newCapacityBudget(rate, env.wallClock)
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/ddbsql/ddbsql/internal/testbackend"
 	"github.com/ddbsql/ddbsql/parser"
 	"github.com/ddbsql/ddbsql/planner"
 	"github.com/ddbsql/ddbsql/sqlerr"
@@ -311,49 +312,45 @@ func (s budgetSession) Get(name string) (string, error) {
 }
 
 func TestWriteCapacityBudgetPacesWrites(t *testing.T) {
-	slept := fakeBudgetClock(t)
+	clock := &testbackend.FakeClock{}
 	f, _, node := deleteEachOfTwenty()
 
 	// 20 deletes of 1 unit at 4 units/s, the bucket full (4) at the start:
 	// the 16 beyond the first second's worth wait 4 s in all.
-	e := New(f, Options{Concurrency: 1, Session: budgetSession{rate: "4"}})
+	e := New(f, Options{Concurrency: 1, Clock: clock, Session: budgetSession{rate: "4"}})
 	if _, err := e.Run(context.Background(), &planner.Plan{Root: node}, nil); err != nil {
 		t.Fatal(err)
 	}
-	if *slept < 3990*time.Millisecond || *slept > 4010*time.Millisecond {
-		t.Errorf("waited %v in all, want 4s", *slept)
+	if slept, _ := clock.Slept(); slept < 3990*time.Millisecond || slept > 4010*time.Millisecond {
+		t.Errorf("waited %v in all, want 4s", slept)
 	}
 
 	// 0 is no budget: no wait.
-	*slept = 0
-	e = New(f, Options{Concurrency: 1, Session: budgetSession{rate: "0"}})
+	clock.Reset()
+	e = New(f, Options{Concurrency: 1, Clock: clock, Session: budgetSession{rate: "0"}})
 	if _, err := e.Run(context.Background(), &planner.Plan{Root: node}, nil); err != nil {
 		t.Fatal(err)
 	}
-	if *slept != 0 {
-		t.Errorf("waited %v without a budget", *slept)
+	if slept, _ := clock.Slept(); slept != 0 {
+		t.Errorf("waited %v without a budget", slept)
 	}
 }
 
 func TestCapacityBudgetSettlesReportedCapacity(t *testing.T) {
-	now := time.Unix(0, 0)
-	b := &capacityBudget{rate: 10, now: func() time.Time { return now }, sleep: func(_ context.Context, d time.Duration) error {
-		now = now.Add(d)
-		return nil
-	}}
-	b.last, b.tokens = now, 10
+	clock := &testbackend.FakeClock{}
+	b := newCapacityBudget(10, clock)
 	if err := b.reserve(context.Background(), 1); err != nil {
 		t.Fatal(err)
 	}
 	b.settle(1, 25) // a large item: 25 units, 15 more than the bucket held
-	start := now
+	start := clock.Now()
 	if err := b.reserve(context.Background(), 1); err != nil {
 		t.Fatal(err)
 	}
-	if waited := now.Sub(start); waited < 1590*time.Millisecond || waited > 1610*time.Millisecond {
+	if waited := clock.Now().Sub(start); waited < 1590*time.Millisecond || waited > 1610*time.Millisecond {
 		t.Errorf("waited %v after the overdraft, want 1.6s (15 units owed plus 1 at 10/s)", waited)
 	}
-	b.sleep, b.tokens = sleep, -5
+	b.tokens = -5
 	if err := b.reserve(ctxCanceled(), 1); !errors.Is(err, context.Canceled) {
 		t.Errorf("reserve on a cancelled context: %v", err)
 	}
@@ -363,26 +360,6 @@ func ctxCanceled() context.Context {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	return ctx
-}
-
-// fakeBudgetClock replaces the write budget's clock and sleep for the
-// test: a sleep advances the clock at once, and the returned duration sums
-// the time slept.
-func fakeBudgetClock(t *testing.T) *time.Duration {
-	var mu sync.Mutex
-	now := time.Unix(0, 0)
-	slept := new(time.Duration)
-	savedClock, savedSleep := budgetClock, budgetSleep
-	budgetClock = func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	budgetSleep = func(_ context.Context, d time.Duration) error {
-		mu.Lock()
-		defer mu.Unlock()
-		now = now.Add(d)
-		*slept += d
-		return nil
-	}
-	t.Cleanup(func() { budgetClock, budgetSleep = savedClock, savedSleep })
-	return slept
 }
 
 // deleteEachOfTwenty returns a write fake holding table T of 20 items, the

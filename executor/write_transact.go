@@ -196,16 +196,16 @@ func (e *Executor) putGroup(ctx context.Context, env *env, ins *inserting, group
 			}
 			group = rest
 		case isErrorCode(err, "UnknownOperationException"):
-			ws.budget.settle(reserved, 0)
+			ws.budget.refund(reserved)
 			e.noTransactWrites.Store(true)
 			return e.putOneByOne(ctx, env, ins, group)
 		case isErrorCode(err, "ValidationException"):
 			// A request DynamoDB refuses as a whole (over 4 MB, an item
 			// over 400 KB ...): each item's own put tells which.
-			ws.budget.settle(reserved, 0)
+			ws.budget.refund(reserved)
 			return e.putOneByOne(ctx, env, ins, group)
 		case isErrorCode(err, "TransactionInProgressException"):
-			ws.budget.settle(reserved, 0)
+			ws.budget.refund(reserved)
 			retry++
 		default:
 			return mapTableError(err, n.Table)

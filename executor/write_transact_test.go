@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/ddbsql/ddbsql/internal/testbackend"
 	"github.com/ddbsql/ddbsql/planner"
 	"github.com/ddbsql/ddbsql/sqlerr"
 )
@@ -269,9 +270,8 @@ func (f *transactFakeDB) TransactWriteItems(ctx context.Context, in *dynamodb.Tr
 func TestInsertGroupsStayWithinTheWriteBudget(t *testing.T) {
 	// At 20 units/s a group holds at most 10 transactional puts (2 units
 	// each), so that the writes are paced instead of bursting.
-	fakeBudgetClock(t)
 	api := &scriptedAPI{}
-	e := New(api, Options{Concurrency: 1, Session: budgetSession{rate: "20"}})
+	e := New(api, Options{Concurrency: 1, Clock: &testbackend.FakeClock{}, Session: budgetSession{rate: "20"}})
 	node := &planner.PutItems{Table: "T", KeyAttrs: []string{"id"}, Items: mapRows(35), Batch: 100}
 	if _, err := e.Run(context.Background(), &planner.Plan{Root: node}, nil); err != nil {
 		t.Fatal(err)
