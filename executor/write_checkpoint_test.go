@@ -269,8 +269,8 @@ func TestWriteProgressAndCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	f.onCall = func(n int) {
-		if n == 3 { // the Query, two updates, then Ctrl-C during the third
-			cancel()
+		if n == 3 { // the Query, two updates, then Ctrl-C during the third,
+			cancel() // which finishes and is counted; no fourth is sent
 		}
 	}
 	e := New(f, Options{Concurrency: 1, OnProgress: func(p Progress) {
@@ -280,8 +280,11 @@ func TestWriteProgressAndCancel(t *testing.T) {
 	}})
 	_, err := e.Run(ctx, &planner.Plan{Root: flagOrdersC1()}, nil)
 	se := wantState(t, err, sqlerr.QueryCanceled, "")
-	if want := "canceled after 2 items updated, 0 skipped; the rest of the table is unchanged"; se.Detail != want {
+	if want := "canceled after 3 items updated, 0 skipped; the rest of the table is unchanged"; se.Detail != want {
 		t.Errorf("detail %q, want %q", se.Detail, want)
+	}
+	if keys := updateKeys(f.takeLog()); len(keys) != 3 {
+		t.Errorf("%d UpdateItem calls, want 3: %q", len(keys), keys)
 	}
 	mu.Lock()
 	defer mu.Unlock()

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -29,10 +30,38 @@ import (
 // batchWriteLimit is the most items one BatchWriteItem may carry.
 const batchWriteLimit = 25
 
+// cancelGrace is how long the calls in flight when a statement is
+// cancelled (Ctrl-C, a statement timeout, a client's CancelRequest) may
+// take to finish before they are abandoned too.
+var cancelGrace = 10 * time.Second
+
 // runPool calls work on every task next yields (io.EOF ends them) on at most
 // workers goroutines, and returns the first error of work, or else the
-// error of next.
+// error of next. When ctx is cancelled no further task is handed out and
+// the tasks under way finish: work runs under a context that ends
+// cancelGrace after ctx does, so that a write in flight is answered and
+// counted rather than abandoned, applied or not, with the count of items
+// written reported short.
 func runPool[T any](ctx context.Context, workers int, next func() (T, error), work func(context.Context, T) error) error {
+	wctx, abandon := context.WithCancelCause(context.WithoutCancel(ctx))
+	defer abandon(nil)
+	finished := make(chan struct{})
+	defer close(finished)
+	grace := cancelGrace
+	go func() {
+		select {
+		case <-ctx.Done():
+		case <-finished:
+			return
+		}
+		t := time.NewTimer(grace)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			abandon(context.Cause(ctx))
+		case <-finished:
+		}
+	}()
 	tasks := make(chan T)
 	var (
 		wg       sync.WaitGroup
@@ -51,10 +80,10 @@ func runPool[T any](ctx context.Context, workers int, next func() (T, error), wo
 	for range max(workers, 1) {
 		wg.Go(func() {
 			for t := range tasks {
-				if failed.Load() {
+				if failed.Load() || ctx.Err() != nil {
 					continue // drain: nothing more is sent once a task failed
 				}
-				if err := work(ctx, t); err != nil {
+				if err := work(wctx, t); err != nil {
 					fail(err)
 				}
 			}
@@ -254,6 +283,9 @@ func (e *Executor) runSetWrite(ctx context.Context, env *env, w *setWrite, emit 
 		ws.matched.Add(1)
 		return claimedItem{item: key, page: page}, nil
 	}
+	// emit waits for the consumer only while the statement runs: the
+	// workers' own context outlives a cancellation (runPool).
+	stmt := ctx
 	return runPool(ctx, e.opts.Concurrency, next, func(ctx context.Context, c claimedItem) error {
 		if err := ws.budget.reserve(ctx, 1); err != nil {
 			return err
@@ -333,7 +365,7 @@ func (e *Executor) runSetWrite(ctx context.Context, env *env, w *setWrite, emit 
 			// returns no attributes: still a row, as for one item.
 			returned = Item{}
 		}
-		return emit(ctx, returned)
+		return emit(stmt, returned)
 	})
 }
 

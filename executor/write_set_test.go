@@ -2,10 +2,14 @@ package executor
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -317,5 +321,70 @@ func TestDeleteEachConcurrentAndStopsAtAnError(t *testing.T) {
 	}
 	if got := f.takeLog(); len(got) != 4 {
 		t.Errorf("%d calls, want a Query, 2 deletes and the failing one:\n%s", len(got), strings.Join(got, "\n"))
+	}
+}
+
+// TestRunPoolFinishesCallsInFlightOnCancel cancels a pool while two tasks
+// are in flight: they finish (their context is not cancelled with the
+// statement's), no further task starts, and the pool reports the
+// cancellation. A task still running cancelGrace after the cancellation is
+// abandoned: its context ends with the statement's cause.
+func TestRunPoolFinishesCallsInFlightOnCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	var started, finished atomic.Int64
+	inFlight := make(chan struct{}, 2)
+	release := make(chan struct{})
+	n := 0
+	next := func() (int, error) {
+		n++
+		if n > 100 {
+			return 0, io.EOF
+		}
+		return n, nil
+	}
+	errc := make(chan error, 1)
+	go func() {
+		errc <- runPool(ctx, 2, next, func(wctx context.Context, _ int) error {
+			started.Add(1)
+			inFlight <- struct{}{}
+			<-release
+			if wctx.Err() != nil {
+				return wctx.Err()
+			}
+			finished.Add(1)
+			return nil
+		})
+	}()
+	<-inFlight
+	<-inFlight
+	cancel()
+	close(release)
+	if err := <-errc; !errors.Is(err, context.Canceled) {
+		t.Errorf("pool error %v, want context.Canceled", err)
+	}
+	if started.Load() != 2 || finished.Load() != 2 {
+		t.Errorf("%d tasks started and %d finished, want 2 and 2", started.Load(), finished.Load())
+	}
+
+	saved := cancelGrace
+	cancelGrace = 10 * time.Millisecond
+	t.Cleanup(func() { cancelGrace = saved })
+	ctx, cancelCause := context.WithCancelCause(context.Background())
+	stuck := errors.New("stuck")
+	n = 0
+	var abandoned error
+	go func() {
+		errc <- runPool(ctx, 1, next, func(wctx context.Context, _ int) error {
+			cancelCause(stuck)
+			<-wctx.Done()
+			abandoned = context.Cause(wctx)
+			return abandoned
+		})
+	}()
+	if err := <-errc; !errors.Is(err, context.Canceled) && !errors.Is(err, stuck) {
+		t.Errorf("pool error %v after the grace, want the cancellation", err)
+	}
+	if !errors.Is(abandoned, stuck) {
+		t.Errorf("the stuck task's context ended with %v, want the statement's cause", abandoned)
 	}
 }
