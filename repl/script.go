@@ -314,10 +314,23 @@ func (s *Script) runChunk(ctx context.Context, name string, chunk parser.Chunk) 
 		return out.err
 	}
 	if ctx.Err() != nil && sqlerr.Code(err) == sqlerr.QueryCanceled {
+		if sqlerr.As(err).Detail != "" {
+			// A multi-item write says how far it got: show it.
+			s.report(name, chunk, err)
+			return &reportedCancel{sqlerr.Wrap(ctx.Err(), sqlerr.QueryCanceled)}
+		}
 		return sqlerr.Wrap(ctx.Err(), sqlerr.QueryCanceled)
 	}
 	return s.fail(name, chunk, err)
 }
+
+// reportedCancel is the cancellation of a statement whose error has been
+// shown already (it said how far the statement got), so that the shell
+// does not add its own "cancelled".
+type reportedCancel struct{ err error }
+
+func (r *reportedCancel) Error() string { return r.err.Error() }
+func (r *reportedCancel) Unwrap() error { return r.err }
 
 // fail reports a failed statement or meta-command and decides whether the
 // script goes on.

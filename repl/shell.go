@@ -279,7 +279,10 @@ func (sh *Shell) run(ctx context.Context, fn func(context.Context) error) error 
 	case err == nil:
 		return nil
 	case interrupted || sqlerr.Code(err) == sqlerr.QueryCanceled && ctx.Err() == nil:
-		fmt.Fprintln(sh.Script.Err, "cancelled")
+		var reported *reportedCancel
+		if !errors.As(err, &reported) {
+			fmt.Fprintln(sh.Script.Err, "cancelled")
+		}
 		return nil
 	case ctx.Err() != nil:
 		return nil

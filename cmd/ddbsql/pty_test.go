@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -11,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -336,6 +338,59 @@ func TestInteractive(t *testing.T) {
 		tm.expect("(1 row)")
 		tm.quit()
 	})
+	t.Run("a long UPDATE shows its progress; Ctrl-C stops it between items", func(t *testing.T) {
+		table := testbackend.TableName(t, "progress")
+		var rows []string
+		for i := range 400 {
+			rows = append(rows, fmt.Sprintf("('k%03d', %d)", i, i))
+		}
+		for _, sql := range []string{
+			`CREATE TABLE ` + table + ` (id TEXT, PRIMARY KEY (id))`,
+			`INSERT INTO ` + table + ` (id, n) VALUES ` + strings.Join(rows, ", "),
+		} {
+			if r := runCmd(t, "", append(conn, "-c", sql)...); r.code != 0 {
+				t.Fatalf("%.60s: exit %d\n%s%s", sql, r.code, r.stdout, r.stderr)
+			}
+		}
+		t.Cleanup(func() { runCmd(t, "", append(conn, "-c", `DROP TABLE IF EXISTS `+table)...) })
+		// A proxy that holds each UpdateItem 100 ms, as a distant region
+		// would: 400 items at 8 at once take 5 s.
+		target, _ := url.Parse(b.Endpoint)
+		proxy := httputil.NewSingleHostReverseProxy(target)
+		var updates atomic.Int64
+		slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasSuffix(r.Header.Get("X-Amz-Target"), ".UpdateItem") {
+				updates.Add(1)
+				time.Sleep(100 * time.Millisecond)
+			}
+			proxy.ServeHTTP(w, r)
+		}))
+		defer slow.Close()
+		tm := startTerminal(t, 200, 50, []string{history(t)}, "--endpoint", slow.URL, "--region", "us-east-1")
+		tm.expect("ddbsql=> ")
+		tm.send("UPDATE " + table + " SET m = n + 1 WHERE n >= 0;\r")
+		tm.expectMatch(regexp.MustCompile(`\d+ items matched, [1-9]\d* updated, 0 skipped, \d+ items/s, [\d.]+ capacity units, [\d.]+s`))
+		tm.send("\x03")
+		seen := tm.expectMatch(regexp.MustCompile(`DETAIL:  canceled after [\d,]+ items updated, 0 skipped; the rest of the table is unchanged`))
+		tm.expect("ddbsql=> ")
+		m := regexp.MustCompile(`canceled after ([\d,]+) items updated`).FindStringSubmatch(seen)
+		reported, _ := strconv.Atoi(strings.ReplaceAll(m[1], ",", ""))
+		if !strings.Contains(seen, "ERROR:  canceling statement due to user request") {
+			t.Errorf("the cancellation's error:\n%s", seen)
+		}
+		if reported == 0 || reported >= 400 {
+			t.Fatalf("canceled after %d items, want some but not all", reported)
+		}
+		// The count is exact: the calls in flight at Ctrl-C finished and were
+		// counted, and no further item was written.
+		tm.send("SELECT count(*) AS n FROM " + table + " WHERE m > 0 WITH (consistent_read = on);\r")
+		tm.expect(fmt.Sprintf(" %d\n(1 row)", reported))
+		if sent := updates.Load(); sent != int64(reported) {
+			t.Errorf("%d UpdateItem calls were sent, %d reported updated", sent, reported)
+		}
+		tm.quit()
+	})
+
 	t.Run("\\e edits the last statement or the one being typed", func(t *testing.T) {
 		// An editor that changes the file and, for the last statement,
 		// ends it with ';' so that it runs.
