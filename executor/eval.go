@@ -36,6 +36,9 @@ type env struct {
 	loc   *time.Location
 	// wallClock paces writes under a write_capacity budget (Options.Clock).
 	wallClock Clock
+	// quiet keeps a write's progress from Options.OnProgress (the removal
+	// of an UPDATE's marks, which reports as part of the UPDATE).
+	quiet bool
 }
 
 // Expressions are evaluated with the semantics of DynamoDB's condition

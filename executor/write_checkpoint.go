@@ -42,6 +42,9 @@ type Checkpoint struct {
 	Matched int64 `json:"matched"`
 	Written int64 `json:"written"`
 	Skipped int64 `json:"skipped"`
+	// Unmarking is set once a marking UPDATE (WriteCheckpoints.Mark) has
+	// updated every item: resumed, it only removes its marks.
+	Unmarking bool `json:"unmarking,omitempty"`
 }
 
 // StreamPosition is the position of one stream: Done once its last page is
@@ -100,12 +103,23 @@ func (p *StreamPosition) UnmarshalJSON(data []byte) error {
 // inserts as written instead of failing with 23505. UPDATE and DELETE
 // re-check the WHERE in each write's condition: an UPDATE whose SET does
 // not depend on the old values repeats harmlessly, and one that does
-// (SET n = n + 1) is safe to resume only when its WHERE is falsified by the
-// update itself (WHERE migrated IS MISSING with SET migrated = true), so
-// that an item updated before the process died is skipped.
+// (SET n = n + 1) is safe to resume when it is given a Mark, or when its
+// WHERE is falsified by the update itself (WHERE migrated IS MISSING with
+// SET migrated = true), so that an item updated before the process died
+// is skipped.
 type WriteCheckpoints struct {
 	// Resume, when set, restarts the statement from this checkpoint.
 	Resume *Checkpoint
+	// Mark, when set, makes an UPDATE whose SET reads the item stamp each
+	// item it updates with it and skip items already stamped, so that it
+	// can be repeated (see MarkAttribute). It must be the same in every
+	// run of one statement and differ between statements.
+	Mark string
+	// OnUpdated is called when a marking UPDATE has updated every item,
+	// before it removes its marks, with the checkpoint to resume the
+	// removal from; it must have stored it when it returns (an error fails
+	// the statement, the marks left in place).
+	OnUpdated func(Checkpoint) error
 	// OnCheckpoint is called each time the position advances (about once
 	// per page read), from the statement's worker goroutines, one call at
 	// a time; it should return quickly.

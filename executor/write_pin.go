@@ -94,6 +94,10 @@ func (e *Executor) pinnedUpdate(ctx context.Context, env *env, w *setWrite, row 
 		}
 		now := pinnedValues(n.Pin, current)
 		switch {
+		case w.mark != "" && markedBy(current, w.mark):
+			// An earlier run of the statement (or this call's own first
+			// attempt) updated it.
+			return current, nil
 		case samePins(pins, now):
 			// The WHERE no longer holds.
 			return nil, failed
@@ -156,13 +160,17 @@ func pinnedInput(w *setWrite, key Item, vals []types.AttributeValue) *dynamodb.U
 			cond += " AND " + c
 		}
 	}
+	update := n.Update.Update
+	if w.mark != "" {
+		update, cond = markUpdate(w.mark, update, cond, names, values)
+	}
 	if len(values) == 0 {
 		values = nil
 	}
 	return &dynamodb.UpdateItemInput{
 		TableName:                           aws.String(w.table),
 		Key:                                 key,
-		UpdateExpression:                    optString(n.Update.Update),
+		UpdateExpression:                    optString(update),
 		ConditionExpression:                 aws.String(cond),
 		ExpressionAttributeNames:            names,
 		ExpressionAttributeValues:           values,

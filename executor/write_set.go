@@ -175,8 +175,17 @@ func (e *Executor) writeEach(ctx context.Context, env *env, n *planner.WriteEach
 	if len(names) == 0 {
 		names = nil
 	}
-	ws := env.stats.startWrite(verb, true, e.opts.OnProgress)
+	onProgress := e.opts.OnProgress
+	if env.quiet {
+		onProgress = nil
+	}
+	ws := env.stats.startWrite(verb, true, onProgress)
 	ws.budget = env.writeBudget()
+	mark := marking(ctx, n)
+	if wc, _ := writeCheckpointsFrom(ctx); wc.Resume != nil && wc.Resume.Unmarking {
+		w := &setWrite{n: n, table: table, verb: verb, tag: tag, ws: ws, resuming: true, writtenBefore: wc.Resume.Written, mark: mark}
+		return e.resumeUnmarking(ctx, env, w, wc.Resume)
+	}
 	rows, tr, err := e.openWriteInput(ctx, env, n.Input)
 	if err != nil {
 		return nil, err
@@ -189,11 +198,16 @@ func (e *Executor) writeEach(ctx context.Context, env *env, n *planner.WriteEach
 		ws.skipped.Store(skippedBefore)
 	}
 	w := &setWrite{n: n, table: table, verb: verb, tag: tag, names: names, vals: vals,
-		rows: rows, tr: tr, ws: ws, resuming: resuming, writtenBefore: writtenBefore}
+		rows: rows, tr: tr, ws: ws, resuming: resuming, writtenBefore: writtenBefore, mark: mark}
 	if returning(n) == parser.ReturnNothing {
 		defer rows.Close()
 		if err := e.runSetWrite(ctx, env, w, nil); err != nil {
 			return nil, writeProgress(ctx, err, table, ws)
+		}
+		if mark != "" {
+			if err := e.finishMarked(ctx, env, w); err != nil {
+				return nil, unmarkError(ctx, err, table, ws)
+			}
 		}
 		res := &Result{}
 		w.finish(res)
@@ -215,6 +229,8 @@ type setWrite struct {
 	ws               *writeStats
 	resuming         bool
 	writtenBefore    int64
+	// mark, when set, stamps each item updated (see MarkAttribute).
+	mark string
 }
 
 // returning is the RETURNING clause of a set-based write.

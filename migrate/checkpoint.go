@@ -30,10 +30,11 @@ type checkpointSaver struct {
 	every    int64
 	interval time.Duration
 
-	mu      sync.Mutex
-	latest  *executor.Checkpoint
-	handled int64  // Matched of the checkpoint written last
-	saved   string // the checkpoint written last, as JSON
+	flushing sync.Mutex
+	mu       sync.Mutex
+	latest   *executor.Checkpoint
+	handled  int64  // Matched of the checkpoint written last
+	saved    string // the checkpoint written last, as JSON
 
 	wake, stop, done chan struct{}
 }
@@ -79,8 +80,21 @@ func (s *checkpointSaver) run(ctx context.Context) {
 	}
 }
 
-// flush writes the latest checkpoint if it was not written yet.
+// store writes cp at once, after any checkpoint being written, and
+// returns when it is recorded: a checkpoint the statement cannot go on
+// without (executor.WriteCheckpoints.OnUpdated).
+func (s *checkpointSaver) store(ctx context.Context, cp executor.Checkpoint) error {
+	s.mu.Lock()
+	s.latest = &cp
+	s.mu.Unlock()
+	return s.flush(ctx)
+}
+
+// flush writes the latest checkpoint if it was not written yet. Flushes
+// run one at a time, so that an older checkpoint never overwrites a newer.
 func (s *checkpointSaver) flush(ctx context.Context) error {
+	s.flushing.Lock()
+	defer s.flushing.Unlock()
 	s.mu.Lock()
 	cp := s.latest
 	s.latest = nil

@@ -19,10 +19,12 @@
 // CheckpointItems items or CheckpointInterval, on condition that the
 // version is still its own; the next run resumes the statement from there.
 // The items handled after the last checkpoint are written again, which is
-// why statements should be safe to repeat: UPSERT; INSERT ... SELECT
+// why statements must be safe to repeat: UPSERT; INSERT ... SELECT
 // (resuming, an existing identical item counts as written); UPDATE to
-// fixed values, or with a WHERE the update itself falsifies (SET n = n + 1,
-// migrated = true WHERE migrated IS MISSING). A file changed after it was
+// fixed values; an UPDATE whose SET reads the item (SET n = n + 1) is
+// given a mark per statement (executor.WriteCheckpoints.Mark), which each
+// item it updates carries until the statement completes, so that an item
+// updated before the run died is not updated again. A file changed after it was
 // applied is an error (*ChecksumError); a partly applied one may change
 // only after its completed statements, and a checkpoint is used only while
 // its statement is unchanged.

@@ -15,13 +15,12 @@ const template = `-- +up
 -- A long UPDATE, DELETE or INSERT ... SELECT also records checkpoints as
 -- it goes; a run that is interrupted resumes the statement that was
 -- running from its last checkpoint, so the items handled since that
--- checkpoint are written again. Make each statement safe to repeat:
---   CREATE TABLE IF NOT EXISTS, UPSERT (INSERT ... SELECT also resumes:
---   an existing item equal to the one inserted counts as written);
---   UPDATE ... SET to values that do not depend on the old ones, or, when
---   they do, a WHERE that the update itself makes false, so that an item
---   already updated is skipped:
---     UPDATE t SET n = n + 1, migrated = true WHERE migrated IS MISSING;
+-- checkpoint are written again. ddbsql makes INSERT ... SELECT (an
+-- existing item equal to the one inserted counts as written) and UPDATE
+-- ... SET n = n + 1 (each item updated carries a mark until the statement
+-- completes, so it is not updated twice) safe to repeat; write the other
+-- statements so that repeating them is harmless: CREATE TABLE IF NOT
+-- EXISTS, UPSERT, DELETE, UPDATE ... SET to constants.
 
 -- +down
 -- Statements that revert the up part, run by "ddbsql migrate down".

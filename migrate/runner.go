@@ -340,7 +340,8 @@ func (r *Runner) runPart(ctx context.Context, h *history, rec *Record, path stri
 		saver := startCheckpointSaver(ctx, func(ctx context.Context, cp string) error {
 			return h.checkpoint(ctx, rec.Version, n, checksum, cp)
 		}, h.lost, r.checkpointItems(), r.checkpointInterval(), matchedOf(resume))
-		sctx := executor.WithWriteCheckpoints(ctx, executor.WriteCheckpoints{Resume: resume, OnCheckpoint: saver.offer})
+		sctx := executor.WithWriteCheckpoints(ctx, executor.WriteCheckpoints{Resume: resume, OnCheckpoint: saver.offer,
+			Mark: statementMark(rec.Version, n, checksum), OnUpdated: func(cp executor.Checkpoint) error { return saver.store(ctx, cp) }})
 		err = r.runStatement(sctx, st.Chunk)
 		if saved := saver.finish(ctx, err == nil); err != nil {
 			if saved != "" {
@@ -357,6 +358,13 @@ func (r *Runner) runPart(ctx context.Context, h *history, rec *Record, path stri
 		}
 	}
 	return nil
+}
+
+// statementMark is the mark an UPDATE of statement n of a version stamps
+// its items with (executor.WriteCheckpoints.Mark): the same in every run of
+// the statement, different for another statement or another text of it.
+func statementMark(version, n int, checksum string) string {
+	return fmt.Sprintf("%04d/%d/%.12s", version, n, checksum)
 }
 
 func (r *Runner) checkpointItems() int64 {

@@ -407,30 +407,30 @@ func scanAll(t *testing.T, ctx context.Context, client *dynamodb.Client, table s
 
 // checkpointOf reads the checkpoint version 1's record holds: the
 // statement it belongs to and the items it had handled (0, 0 when none).
-func checkpointOf(ctx context.Context, client *dynamodb.Client, hist string) (statement int, matched int64) {
+func checkpointOf(ctx context.Context, client *dynamodb.Client, hist string) (statement int, c executor.Checkpoint) {
 	out, err := client.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(hist), ConsistentRead: aws.Bool(true),
 		Key: map[string]types.AttributeValue{"version": &types.AttributeValueMemberN{Value: "1"}}})
 	if err != nil || out.Item == nil {
-		return 0, 0
+		return 0, c
 	}
 	cp, ok := out.Item["checkpoint"].(*types.AttributeValueMemberS)
 	if !ok {
-		return 0, 0
+		return 0, c
 	}
-	var c executor.Checkpoint
 	if json.Unmarshal([]byte(cp.Value), &c) != nil {
-		return 0, 0
+		return 0, c
 	}
 	fmt.Sscan(out.Item["checkpoint_statement"].(*types.AttributeValueMemberN).Value, &statement)
-	return statement, c.Matched
+	return statement, c
 }
 
 // TestMigrateKilledMidStatement kills `migrate up` with SIGKILL in the
-// middle of a set-based UPDATE whose SET is not idempotent (n = n + 1,
-// guarded by WHERE migrated IS MISSING) and again in the middle of an
-// INSERT ... SELECT backfill, each time at a random point after a
-// checkpoint, reruns it, and checks the tables hold what an uninterrupted
-// run writes: every counter incremented exactly once, every item copied.
+// middle of a set-based UPDATE whose SET is not idempotent (n = n + 1, and
+// a WHERE the update leaves true), again while that UPDATE removes the
+// marks it stamped its items with, and again in the middle of an INSERT
+// ... SELECT backfill, each time at a random point after a checkpoint,
+// reruns it, and checks the tables hold what an uninterrupted run writes:
+// every counter incremented exactly once, no mark left, every item copied.
 func TestMigrateKilledMidStatement(t *testing.T) {
 	testbackend.Each(t, func(t *testing.T, b testbackend.Backend) {
 		if b.Name == testbackend.Dynalite {
@@ -453,14 +453,15 @@ func TestMigrateKilledMidStatement(t *testing.T) {
 		loadCounters(t, ctx, client, conn, src, items)
 		dir := writeFiles(t, map[string]string{"0001_backfill.sql": strings.NewReplacer("SRC", src, "DST", dst).Replace(
 			"CREATE TABLE IF NOT EXISTS DST (id TEXT, PRIMARY KEY (id));\n" +
-				"UPDATE SRC SET n = n + 1, migrated = true WHERE migrated IS MISSING;\n" +
+				"UPDATE SRC SET n = n + 1, migrated = true WHERE n >= 0;\n" +
 				"INSERT INTO DST SELECT * FROM SRC;\n")})
 		args := append([]string{"migrate", "up", "--dir", dir, "--table", hist, "--lock-lease", "2s", "--lock-timeout", "60s",
 			"--checkpoint-items", "1000", "--checkpoint-interval", "1s"}, conn...)
 
 		// killAt starts a run and kills it once a checkpoint of statement
-		// has handled at least `after` items, plus a random delay.
-		killAt := func(statement int, after int64) {
+		// has handled at least `after` items (or, with unmarking, says the
+		// statement is removing its marks), plus a random delay.
+		killAt := func(statement int, after int64, unmarking bool) {
 			t.Helper()
 			cmd := exec.Command(ddbsql(t), args...)
 			cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test")
@@ -482,23 +483,24 @@ func TestMigrateKilledMidStatement(t *testing.T) {
 					cmd.Process.Kill()
 					t.Fatalf("no checkpoint of statement %d with %d items within 60 s\n%s", statement, after, out.String())
 				}
-				if st, matched := checkpointOf(ctx, client, hist); st == statement && matched >= after {
+				if st, cp := checkpointOf(ctx, client, hist); st == statement && cp.Matched >= after && cp.Unmarking == unmarking {
 					break
 				}
 			}
 			time.Sleep(time.Duration(rand.IntN(300)) * time.Millisecond)
 			cmd.Process.Kill() // SIGKILL: no lock release, no final record
 			<-exited
-			st, matched := checkpointOf(ctx, client, hist)
-			t.Logf("killed in statement %d after its checkpoint at %d items", st, matched)
+			st, cp := checkpointOf(ctx, client, hist)
+			t.Logf("killed in statement %d after its checkpoint at %d items (removing marks: %v)", st, cp.Matched, cp.Unmarking)
 			status := runCmd(t, "", append([]string{"migrate", "status", "--dir", dir, "--table", hist}, conn...)...)
 			if want := fmt.Sprintf("0001 statement %d of 3 stopped at a checkpoint: ", st); !strings.Contains(status.stdout, want) {
 				t.Errorf("migrate status after the kill lacks %q:\n%s%s", want, status.stdout, status.stderr)
 			}
 		}
 
-		killAt(2, int64(1000+rand.IntN(items/2)))
-		killAt(3, int64(1000+rand.IntN(items/2)))
+		killAt(2, int64(1000+rand.IntN(items/2)), false)
+		killAt(2, int64(items), true)
+		killAt(3, int64(1000+rand.IntN(items/2)), false)
 		r := runCmd(t, "", args...)
 		if r.code != 0 || !strings.Contains(r.stdout, "resuming statement 3 of 3 from a checkpoint") {
 			t.Fatalf("rerun: exit %d\n%s%s", r.code, r.stdout, r.stderr)
