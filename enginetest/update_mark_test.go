@@ -115,6 +115,19 @@ func TestMarkedUpdateRepeatsSafely(t *testing.T) {
 		if got := run(marked("m3", nil), `UPDATE `+table+` SET n = n - 1 SET tags = set_add(tags, <<'x'>>) REMOVE gone WHERE pk = 'a' AND sk < 5`); got != "UPDATE 5" {
 			t.Errorf("marked UPDATE with SET, ADD and REMOVE: %s", got)
 		}
+		// Keys: BatchGetItem reads them, and the removal reads them again.
+		if got := run(marked("m4", nil), `UPDATE `+table+` SET n = n + 10 WHERE pk = 'b' AND sk IN (1, 2)`); got != "UPDATE 2" {
+			t.Errorf("marked UPDATE of two keys: %s", got)
+		}
+		check("partition b after the update of two keys", `pk = 'b'`, func(sk int) int {
+			switch {
+			case sk == 1 || sk == 2:
+				return sk + 12
+			case sk < 10:
+				return sk + 2
+			}
+			return sk + 1
+		})
 		if got := run(bg, `SELECT count(*) AS c FROM `+table+` WHERE "`+executor.MarkAttribute+`" IS NOT MISSING WITH (consistent_read = on)`); got != `{"c":{"N":"0"}}`+"\n(1 row)" {
 			t.Errorf("items still marked: %s", got)
 		}
