@@ -42,10 +42,12 @@ Progress is recorded after every statement and, inside a long UPDATE,
 DELETE or INSERT ... SELECT, as checkpoints of its read (every 2,000 items
 or 2 seconds): a run that was interrupted (killed, a statement failed)
 resumes at the first statement that did not complete, from its checkpoint;
-the items after the checkpoint are written again. Write statements so that
-repeating them for an item is harmless (CREATE TABLE IF NOT EXISTS, UPSERT,
-UPDATE setting fixed values, or a WHERE the update makes false:
-UPDATE t SET n = n + 1, migrated = true WHERE migrated IS MISSING).
+the items after the checkpoint are written again. INSERT ... SELECT counts
+an identical existing item as written; an UPDATE whose SET reads the item
+(SET n = n + 1) marks each item it updates (attribute "ddbsql:applied")
+until the statement completes, so that none is updated twice. Write the
+other statements so that repeating them for an item is harmless (CREATE
+TABLE IF NOT EXISTS, UPSERT, DELETE, UPDATE setting fixed values).
 
 Lock: a lock item with a lease (--lock-lease, renewed while running) keeps
 two runs from applying at once; another run waits up to --lock-timeout,
