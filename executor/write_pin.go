@@ -33,7 +33,9 @@ import (
 //
 // A retried call whose first attempt never reached DynamoDB, while another
 // writer changed the pinned values in between, is counted as updated too:
-// the two cases look the same from here.
+// the two cases look the same from here — unless the statement marks its
+// items (write_mark.go): then an item without the mark was not updated by
+// it, whatever the retries, and is sent again with the values now stored.
 
 // maxPinRetries is how many times an update whose pinned values another
 // writer changed is sent again before the item is skipped.
@@ -101,7 +103,7 @@ func (e *Executor) pinnedUpdate(ctx context.Context, env *env, w *setWrite, row 
 		case samePins(pins, now):
 			// The WHERE no longer holds.
 			return nil, failed
-		case attempts.retried():
+		case w.mark == "" && attempts.retried():
 			// This call's own first attempt changed them.
 			return current, nil
 		case try == maxPinRetries:

@@ -28,13 +28,19 @@ import (
 //     SDK retries it (the attempt counter sees two attempts);
 //   - bump: another writer adds this much to cnt before each of the next
 //     calls on the item (bumpCalls of them, 1 when zero);
-//   - drop: another writer deletes the item before the first call.
+//   - drop: another writer deletes the item before the first call;
+//   - miss: the first call's first attempt never reached the table, and
+//     the SDK retried it.
 //
-// noAllOld makes a failed condition return no item, as dynalite does.
+// An update that marks its item (#pinmark, see write_mark.go) requires
+// the item not to carry the mark and stamps it; REMOVE #pinmark removes
+// it where it is the given one. noAllOld makes a failed condition return
+// no item, as dynalite does.
 type pinFakeDB struct {
 	*fakeDB
 	where     func(Item) bool
 	lose      map[string]bool
+	miss      map[string]bool
 	bump      map[string]int
 	bumpCalls map[string]int
 	drop      map[string]bool
@@ -44,7 +50,7 @@ type pinFakeDB struct {
 func newPinFake(items ...Item) *pinFakeDB {
 	f := newFake()
 	f.addTable("Counters", "id", "", items...)
-	return &pinFakeDB{fakeDB: f, lose: map[string]bool{}, bump: map[string]int{}, bumpCalls: map[string]int{}, drop: map[string]bool{}}
+	return &pinFakeDB{fakeDB: f, lose: map[string]bool{}, miss: map[string]bool{}, bump: map[string]int{}, bumpCalls: map[string]int{}, drop: map[string]bool{}}
 }
 
 // counter is the item {id, cnt} (cnt absent when negative).
@@ -81,13 +87,25 @@ func (f *pinFakeDB) UpdateItem(ctx context.Context, in *dynamodb.UpdateItemInput
 			delete(f.bump, id)
 		}
 	}
+	if aws.ToString(in.UpdateExpression) == "REMOVE "+markName {
+		it := t.find(in.Key)
+		if it == nil || !markedBy(it, in.ExpressionAttributeValues[markValue].(*types.AttributeValueMemberS).Value) {
+			return nil, &types.ConditionalCheckFailedException{Message: aws.String("The conditional request failed")}
+		}
+		delete(it, MarkAttribute)
+		return &dynamodb.UpdateItemOutput{ConsumedCapacity: fakeCapacity(in.TableName, 1)}, nil
+	}
 	attempts := 1
+	if f.miss[id] {
+		delete(f.miss, id)
+		attempts = 2
+	}
 	if f.lose[id] {
 		delete(f.lose, id)
 		attempts = 2
 		// The first attempt is applied; its answer is lost.
 		if it := t.find(in.Key); f.holds(in, it) {
-			it["cnt"] = numV(strconv.Itoa(cntOf(it) + 1))
+			f.apply(in, it)
 		}
 	}
 	simulateAttempts(opts, attempts)
@@ -99,7 +117,7 @@ func (f *pinFakeDB) UpdateItem(ctx context.Context, in *dynamodb.UpdateItemInput
 		}
 		return nil, ccf
 	}
-	it["cnt"] = numV(strconv.Itoa(cntOf(it) + 1))
+	f.apply(in, it)
 	out := &dynamodb.UpdateItemOutput{ConsumedCapacity: fakeCapacity(in.TableName, 1)}
 	if in.ReturnValues == types.ReturnValueAllNew {
 		out.Attributes = cloneItem(it)
@@ -107,13 +125,24 @@ func (f *pinFakeDB) UpdateItem(ctx context.Context, in *dynamodb.UpdateItemInput
 	return out, nil
 }
 
+// apply increments cnt of it and stamps the mark the update carries.
+func (f *pinFakeDB) apply(in *dynamodb.UpdateItemInput, it Item) {
+	it["cnt"] = numV(strconv.Itoa(cntOf(it) + 1))
+	if m, ok := in.ExpressionAttributeValues[markValue]; ok {
+		it[MarkAttribute] = m
+	}
+}
+
 // holds evaluates the condition of in on the stored item it.
 func (f *pinFakeDB) holds(in *dynamodb.UpdateItemInput, it Item) bool {
 	if it == nil || (f.where != nil && !f.where(it)) {
 		return false
 	}
+	if m, ok := in.ExpressionAttributeValues[markValue]; ok && markedBy(it, m.(*types.AttributeValueMemberS).Value) {
+		return false
+	}
 	for ph, attr := range in.ExpressionAttributeNames {
-		if !strings.HasPrefix(ph, "#pin") {
+		if !strings.HasPrefix(ph, "#pin") || ph == markName {
 			continue
 		}
 		want := in.ExpressionAttributeValues[":"+ph[1:]]
@@ -129,7 +158,7 @@ func (f *pinFakeDB) holds(in *dynamodb.UpdateItemInput, it Item) bool {
 func pinText(in *dynamodb.UpdateItemInput) string {
 	var parts []string
 	for ph, attr := range in.ExpressionAttributeNames {
-		if strings.HasPrefix(ph, "#pin") {
+		if strings.HasPrefix(ph, "#pin") && ph != markName {
 			parts = append(parts, attr+"="+fakeValueText(in.ExpressionAttributeValues[":"+ph[1:]]))
 		}
 	}
@@ -406,4 +435,53 @@ func (r *recordingUpdates) UpdateItem(ctx context.Context, in *dynamodb.UpdateIt
 	r.inputs = append(r.inputs, in)
 	r.mu.Unlock()
 	return r.writeFakeDB.UpdateItem(ctx, in, opts...)
+}
+
+// TestMarkedPinnedUpdate runs the increment as a migration does, with a
+// mark: an item an earlier run updated (it carries the mark) counts as
+// updated without a write; a retried call whose first attempt was applied
+// finds its own mark; a retried call whose first attempt never arrived,
+// while another writer changed the item, finds no mark and is sent again
+// (unmarked, that increment would be counted and lost). The marks are
+// removed at the end.
+func TestMarkedPinnedUpdate(t *testing.T) {
+	marked := counter("c", 8)
+	marked[MarkAttribute] = strV("m")
+	f := newPinFake(counter("a", 1), counter("b", 5), marked)
+	f.miss["a"], f.bump["a"] = true, 10
+	f.lose["b"] = true
+	f.filters[markName+" = "+markValue] = func(it Item) bool { return markedBy(it, "m") }
+	var updated []Checkpoint
+	ctx := WithWriteCheckpoints(context.Background(), WriteCheckpoints{Mark: "m",
+		OnUpdated: func(cp Checkpoint) error { updated = append(updated, cp); return nil }})
+	e := New(f, Options{Concurrency: 1})
+	res, err := e.Run(ctx, &planner.Plan{Root: incrementEach(parser.ReturnNothing), Tag: "UPDATE"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Tag != "UPDATE 3" || res.Skipped != 0 {
+		t.Errorf("tag %q, skipped %d; want UPDATE 3, none skipped", res.Tag, res.Skipped)
+	}
+	if got := f.counts(); got != "a=12 b=6 c=8" {
+		t.Errorf("stored %s, want a=12 (the other writer's 10 and this increment) b=6 c=8", got)
+	}
+	if len(updated) != 1 || !updated[0].Unmarking || updated[0].Written != 3 {
+		t.Errorf("checkpoints once every item was updated: %+v", updated)
+	}
+	var removals int
+	for _, l := range f.takeLog() {
+		if strings.Contains(l, "cond="+markName+" = "+markValue) {
+			removals++
+		}
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, it := range f.tables["Counters"].items {
+		if _, ok := it[MarkAttribute]; ok {
+			t.Errorf("item %v still marked", it)
+		}
+	}
+	if removals != 3 {
+		t.Errorf("%d removals of a mark, want 3", removals)
+	}
 }
