@@ -78,13 +78,19 @@ func (c *conn) sendNotice(severity, code, msg string) {
 }
 
 // statementError turns the failure of a statement whose context was
-// canceled into the error PostgreSQL reports for the cause.
+// canceled into the error PostgreSQL reports for the cause, keeping the
+// detail of the statement's own error (how far a multi-item write got).
 func statementError(ctx context.Context, err error) error {
+	var detail string
+	var se *sqlerr.Error
+	if errors.As(err, &se) {
+		detail = se.Detail
+	}
 	switch cause := context.Cause(ctx); {
 	case errors.Is(cause, errUserCancel):
-		return &sqlerr.Error{Code: sqlerr.QueryCanceled, Message: errUserCancel.Error(), Err: err}
+		return &sqlerr.Error{Code: sqlerr.QueryCanceled, Message: errUserCancel.Error(), Detail: detail, Err: err}
 	case errors.Is(cause, errAdminShutdown):
-		return &sqlerr.Error{Code: adminShutdown, Message: errAdminShutdown.Error(), Err: err}
+		return &sqlerr.Error{Code: adminShutdown, Message: errAdminShutdown.Error(), Detail: detail, Err: err}
 	}
 	return err
 }

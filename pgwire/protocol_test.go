@@ -15,6 +15,7 @@ import (
 	"math/big"
 	"net"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -367,6 +368,72 @@ func TestCancelRequest(t *testing.T) {
 	var n int
 	if err := conn.QueryRow(ctx, "SELECT 1").Scan(&n); err != nil {
 		t.Fatalf("connection unusable after cancel: %v", err)
+	}
+}
+
+// slowUpdates holds each UpdateItem 20 ms and counts those that reached
+// the table.
+type slowUpdates struct {
+	*dynamodb.Client
+	sent    atomic.Int64
+	started chan struct{}
+}
+
+func (s *slowUpdates) UpdateItem(ctx context.Context, in *dynamodb.UpdateItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error) {
+	select {
+	case s.started <- struct{}{}:
+	default:
+	}
+	time.Sleep(20 * time.Millisecond)
+	out, err := s.Client.UpdateItem(ctx, in, opts...)
+	if err == nil {
+		s.sent.Add(1)
+	}
+	return out, err
+}
+
+// TestCancelRequestDuringUpdate cancels a long set-based UPDATE from the
+// client: the error says how many items were updated, and that count is
+// exact — the writes in flight finished, no further one started.
+func TestCancelRequestDuringUpdate(t *testing.T) {
+	api := &slowUpdates{Client: dynaliteClient(t), started: make(chan struct{}, 1)}
+	addr, _ := startServer(t, api, nil)
+	conn := pgxConnect(t, addr, "alice", "")
+	ctx := context.Background()
+	table := testbackend.TableName(t, "cancel_update")
+	if _, err := conn.Exec(ctx, `CREATE TABLE `+table+` (id TEXT, PRIMARY KEY (id))`); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Exec(context.Background(), `DROP TABLE IF EXISTS `+table) })
+	var rows []string
+	for i := range 300 {
+		rows = append(rows, fmt.Sprintf("('k%03d', %d)", i, i))
+	}
+	if _, err := conn.Exec(ctx, `INSERT INTO `+table+` (id, n) VALUES `+strings.Join(rows, ", ")); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		<-api.started
+		time.Sleep(200 * time.Millisecond)
+		if err := conn.PgConn().CancelRequest(ctx); err != nil {
+			t.Errorf("CancelRequest: %v", err)
+		}
+	}()
+	_, err := conn.Exec(ctx, `UPDATE `+table+` SET m = n + 1 WHERE n >= 0`)
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) || pe.Code != "57014" {
+		t.Fatalf("err = %v, want 57014", err)
+	}
+	var reported int64
+	if _, err := fmt.Sscanf(pe.Detail, "canceled after %d items updated, 0 skipped; the rest of the table is unchanged", &reported); err != nil || reported == 0 || reported >= 300 {
+		t.Fatalf("detail %q: want how many of the 300 items were updated", pe.Detail)
+	}
+	if sent := api.sent.Load(); sent != reported {
+		t.Errorf("%d updates reached the table, %d reported", sent, reported)
+	}
+	var n int64
+	if err := conn.QueryRow(ctx, `SELECT count(*) FROM `+table+` WHERE m > 0 WITH (consistent_read = on)`).Scan(&n); err != nil || n != reported {
+		t.Errorf("%d items updated in the table (%v), %d reported", n, err, reported)
 	}
 }
 
