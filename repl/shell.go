@@ -11,6 +11,7 @@ import (
 	"github.com/chzyer/readline"
 
 	"github.com/ddbsql/ddbsql/executor"
+	"github.com/ddbsql/ddbsql/format"
 	"github.com/ddbsql/ddbsql/parser"
 	"github.com/ddbsql/ddbsql/sqlerr"
 )
@@ -189,8 +190,12 @@ func (sh *Shell) line(ctx context.Context, line string) (quit bool, err error) {
 
 // readCopyData supplies the data of COPY ... FROM STDIN typed at the
 // prompt ">> ", as psql does: lines up to one that is \. alone, or Ctrl-D.
-// Ctrl-C cancels the statement.
-func (sh *Shell) readCopyData(context.Context, executor.CopyInRequest) (io.ReadCloser, error) {
+// Ctrl-C cancels the statement. Binary data cannot be typed: that is
+// refused before the prompt.
+func (sh *Shell) readCopyData(_ context.Context, req executor.CopyInRequest) (io.ReadCloser, error) {
+	if req.Format == "binary" {
+		return nil, format.BinaryCopyRefused()
+	}
 	fmt.Fprintln(sh.Script.Err, "Enter data to be copied followed by a newline.")
 	fmt.Fprintln(sh.Script.Err, "End with a backslash and a period on a line by itself, or an EOF signal.")
 	return &promptedLines{rl: sh.rl}, nil

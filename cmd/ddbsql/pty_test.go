@@ -391,6 +391,37 @@ func TestInteractive(t *testing.T) {
 		tm.quit()
 	})
 
+	t.Run("COPY FROM STDIN reads lines at the >> prompt", func(t *testing.T) {
+		table := testbackend.TableName(t, "copyin")
+		if r := runCmd(t, "", append(conn, "-c", `CREATE TABLE `+table+` (id TEXT, PRIMARY KEY (id))`)...); r.code != 0 {
+			t.Fatalf("CREATE TABLE: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+		}
+		t.Cleanup(func() { runCmd(t, "", append(conn, "-c", `DROP TABLE IF EXISTS `+table)...) })
+		tm := startTerminal(t, 200, 50, []string{history(t)}, conn...)
+		tm.expect("ddbsql=> ")
+		tm.send("COPY " + table + " (id, n) FROM STDIN (FORMAT csv);\r")
+		tm.expect("Enter data to be copied followed by a newline.")
+		tm.expect(">> ")
+		tm.send("a,1\r")
+		tm.expect(">> ")
+		tm.send("b,2\r")
+		tm.expect(">> ")
+		tm.send("\\.\r")
+		tm.expect("COPY 2")
+		tm.expect("ddbsql=> ")
+		tm.send("SELECT id, n FROM " + table + " WHERE id = 'b';\r")
+		tm.expect(" b  | 2")
+		tm.expect("(1 row)")
+		// Binary data cannot be typed: refused before any prompt.
+		tm.send("COPY " + table + " FROM STDIN (FORMAT binary);\r")
+		seen := tm.expect("ERROR:  binary COPY works only FROM STDIN / TO STDOUT over the wire protocol")
+		if strings.Contains(seen, "Enter data") {
+			t.Errorf("the shell asked for binary data before refusing it:\n%s", seen)
+		}
+		tm.expect("ddbsql=> ")
+		tm.quit()
+	})
+
 	t.Run("\\e edits the last statement or the one being typed", func(t *testing.T) {
 		// An editor that changes the file and, for the last statement,
 		// ends it with ';' so that it runs.
