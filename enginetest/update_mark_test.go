@@ -98,7 +98,11 @@ func TestMarkedUpdateRepeatsSafely(t *testing.T) {
 		}
 
 		// A Scan of both partitions under another mark: every item once more,
-		// none skipped for a mark of another statement.
+		// none skipped for a mark of another statement — such as one an
+		// abandoned run of an earlier text left — and that mark goes too.
+		if got := run(bg, `UPDATE `+table+` SET "`+executor.MarkAttribute+`" = 'm0' WHERE pk = 'a' AND sk = 29`); got != "UPDATE 1" {
+			t.Fatalf("leaving a stale mark: %s", got)
+		}
 		if got := run(marked("m2", nil), `UPDATE `+table+` SET n = n + 1 WHERE n >= 0`); got != "UPDATE 60" {
 			t.Errorf("marked UPDATE by a Scan: %s", got)
 		}

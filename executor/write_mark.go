@@ -26,8 +26,9 @@ import (
 // a checkpoint that says so (Checkpoint.Unmarking, through
 // WriteCheckpoints.OnUpdated, which stores it before the statement goes
 // on), then removes the marks: a second pass reads the items that carry
-// the mark and removes it from each, on condition that it is still this
-// statement's. A statement resumed from that checkpoint only removes the
+// a mark and removes it from each (any mark: one left by an abandoned run
+// of an earlier text of the statement goes too; the migration lock keeps
+// other statements from marking meanwhile). A statement resumed from that checkpoint only removes the
 // marks. Marking costs no extra call per item but a second pass over the
 // items, with one write each, and while it runs readers see the attribute.
 // A set-based UPDATE with RETURNING is not marked.
@@ -98,7 +99,7 @@ func (e *Executor) finishMarked(ctx context.Context, env *env, w *setWrite) erro
 			return sqlerr.Wrap(err, sqlerr.Internal)
 		}
 	}
-	return e.unmark(ctx, env, w.n, w.mark)
+	return e.unmark(ctx, env, w.n)
 }
 
 // resumeUnmarking resumes a marking UPDATE from a checkpoint taken once
@@ -113,7 +114,7 @@ func (e *Executor) resumeUnmarking(ctx context.Context, env *env, w *setWrite, c
 	w.ws.matched.Store(cp.Matched)
 	w.ws.written.Store(cp.Written)
 	w.ws.skipped.Store(cp.Skipped)
-	if err := e.unmark(ctx, env, w.n, w.mark); err != nil {
+	if err := e.unmark(ctx, env, w.n); err != nil {
 		return nil, unmarkError(ctx, err, w.table, w.ws)
 	}
 	res := &Result{}
@@ -134,12 +135,12 @@ func unmarkError(ctx context.Context, err error, table string, ws *writeStats) e
 	return &c
 }
 
-// unmark removes mark from the items of n's table that carry it: those n's
-// read can reach (the same Query, or keys, on the table), else a Scan of
-// the table. Items without the mark are left alone (their conditional
-// REMOVE fails); the pass has no checkpoints: repeated, it finds fewer
-// marks.
-func (e *Executor) unmark(ctx context.Context, env *env, n *planner.WriteEach, mark string) error {
+// unmark removes the marks from the items of n's table that carry one:
+// those n's read can reach (the same Query, or keys, on the table), else a
+// Scan of the table. Items without a mark are left alone (their
+// conditional REMOVE fails); the pass has no checkpoints: repeated, it
+// finds fewer marks.
+func (e *Executor) unmark(ctx context.Context, env *env, n *planner.WriteEach) error {
 	read := &planner.Read{Path: planner.Scan, Table: n.Update.Table, Segments: 1, ConsistentRead: true}
 	if r := baseRead(n.Input); r != nil && r.Index == "" && r.Path != planner.Scan {
 		c := *r
@@ -167,12 +168,15 @@ func (e *Executor) unmark(ctx context.Context, env *env, n *planner.WriteEach, m
 		proj = append(proj, p)
 	}
 	read.Filter, read.Projection = "", strings.Join(proj, ", ")
+	// Any mark goes, not only this statement's: one left by a run of an
+	// earlier text of the statement, abandoned, would stay forever. The
+	// migration lock keeps other statements from marking meanwhile.
+	present := "attribute_exists(" + markName + ")"
 	if read.Path == planner.Query || read.Path == planner.Scan {
 		// Keys (GetItem, BatchGetItem) are read as they are: the
 		// condition of each REMOVE tells a marked item.
-		read.Filter = markName + " = " + markValue
+		read.Filter = present
 		names[markName] = MarkAttribute
-		values[markValue] = &parser.Literal{Kind: parser.LitString, Text: mark}
 	}
 	if len(values) == 0 {
 		values = nil
@@ -181,9 +185,8 @@ func (e *Executor) unmark(ctx context.Context, env *env, n *planner.WriteEach, m
 	node := &planner.WriteEach{Input: read, KeyAttrs: n.KeyAttrs, Update: &planner.UpdateItem{
 		Table:     n.Update.Table,
 		Update:    "REMOVE " + markName,
-		Condition: markName + " = " + markValue,
+		Condition: present,
 		Names:     map[string]string{markName: MarkAttribute},
-		Values:    map[string]parser.Expr{markValue: &parser.Literal{Kind: parser.LitString, Text: mark}},
 	}}
 	uenv := e.newEnv(env.params)
 	uenv.ctx, uenv.session, uenv.quiet = ctx, env.session, true
