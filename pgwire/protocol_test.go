@@ -371,7 +371,7 @@ func TestCancelRequest(t *testing.T) {
 	}
 }
 
-// slowUpdates holds each UpdateItem 20 ms and counts those that reached
+// slowUpdates holds each UpdateItem 40 ms and counts those that reached
 // the table.
 type slowUpdates struct {
 	*dynamodb.Client
@@ -384,7 +384,7 @@ func (s *slowUpdates) UpdateItem(ctx context.Context, in *dynamodb.UpdateItemInp
 	case s.started <- struct{}{}:
 	default:
 	}
-	time.Sleep(20 * time.Millisecond)
+	time.Sleep(40 * time.Millisecond)
 	out, err := s.Client.UpdateItem(ctx, in, opts...)
 	if err == nil {
 		s.sent.Add(1)
