@@ -135,5 +135,17 @@ func TestMarkedUpdateRepeatsSafely(t *testing.T) {
 		if got := run(bg, `SELECT count(*) AS c FROM `+table+` WHERE "`+executor.MarkAttribute+`" IS NOT MISSING WITH (consistent_read = on)`); got != `{"c":{"N":"0"}}`+"\n(1 row)" {
 			t.Errorf("items still marked: %s", got)
 		}
+
+		// mark_updates = off: no marks, no second pass — an item carrying the
+		// statement's mark is updated again, and its mark stays.
+		if got := run(bg, `UPDATE `+table+` SET "`+executor.MarkAttribute+`" = 'm5' WHERE pk = 'a' AND sk = 0`); got != "UPDATE 1" {
+			t.Fatalf("marking an item: %s", got)
+		}
+		if got := run(marked("m5", nil), `UPDATE `+table+` SET n = n + 100 WHERE pk = 'a' AND sk = 0 WITH (mark_updates = off)`); got != "UPDATE 1" {
+			t.Errorf("UPDATE with mark_updates = off: %s", got)
+		}
+		if got := run(bg, `SELECT n, "`+executor.MarkAttribute+`" AS mark FROM `+table+` WHERE pk = 'a' AND sk = 0`); got != `{"n":{"N":"101"},"mark":{"S":"m5"}}`+"\n(1 row)" {
+			t.Errorf("after an UPDATE with mark_updates = off: %s", got)
+		}
 	})
 }

@@ -33,6 +33,11 @@ import (
 // items, with one write each, and while it runs readers see the attribute.
 // A set-based UPDATE with RETURNING is not marked.
 
+// SettingMarkUpdates is the session setting that lets a statement given a
+// mark use it ("on", the default); "off" runs the UPDATE unmarked, with
+// no second pass, for tables whose writes feed a stream.
+const SettingMarkUpdates = "mark_updates"
+
 // MarkAttribute is the attribute that holds the mark of the UPDATE that
 // updated an item, until that statement completes.
 const MarkAttribute = "ddbsql:applied"
@@ -45,11 +50,15 @@ const (
 )
 
 // marking returns the mark an UPDATE of n run under ctx stamps its items
-// with: "" unless checkpoints carry one and the update reads the items it
-// writes (pinned attributes) and returns nothing.
-func marking(ctx context.Context, n *planner.WriteEach) string {
+// with: "" unless checkpoints carry one, the update reads the items it
+// writes (pinned attributes) and returns nothing, and mark_updates is not
+// off.
+func marking(ctx context.Context, env *env, n *planner.WriteEach) string {
 	wc, ok := writeCheckpointsFrom(ctx)
 	if !ok || wc.Mark == "" || n.Update == nil || len(n.Pin) == 0 || returning(n) != parser.ReturnNothing {
+		return ""
+	}
+	if v, err := env.sessionInfo().Get(SettingMarkUpdates); err == nil && strings.EqualFold(v, "off") {
 		return ""
 	}
 	return wc.Mark

@@ -181,7 +181,7 @@ func (e *Executor) writeEach(ctx context.Context, env *env, n *planner.WriteEach
 	}
 	ws := env.stats.startWrite(verb, true, onProgress)
 	ws.budget = env.writeBudget()
-	mark := marking(ctx, n)
+	mark := marking(ctx, env, n)
 	if wc, _ := writeCheckpointsFrom(ctx); wc.Resume != nil && wc.Resume.Unmarking {
 		w := &setWrite{n: n, table: table, verb: verb, tag: tag, ws: ws, resuming: true, writtenBefore: wc.Resume.Written, mark: mark}
 		return e.resumeUnmarking(ctx, env, w, wc.Resume)

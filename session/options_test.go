@@ -99,7 +99,7 @@ func TestStatementOptionErrors(t *testing.T) {
 		}
 	}
 	_, _, err := runSQL(t, s, "SELECT 1 WITH (colour = 'red')")
-	if hint := sqlerr.As(err).Hint; hint != "statement options are ddbsql's settings: allow_full_table_write, consistent_read, insert_batch, page_size, scan_policy, segments, write_capacity" {
+	if hint := sqlerr.As(err).Hint; hint != "statement options are ddbsql's settings: allow_full_table_write, consistent_read, insert_batch, mark_updates, page_size, scan_policy, segments, write_capacity" {
 		t.Errorf("hint %q", hint)
 	}
 	if _, err := parser.ParseOne("SELECT 1 WITH (segments = 2, Segments = 3)"); sqlerr.Code(err) != sqlerr.SyntaxError {

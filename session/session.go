@@ -300,6 +300,9 @@ const (
 	// SettingWriteCapacity caps the write capacity units per second one
 	// statement's writes consume (0: no cap); the executor reads it.
 	SettingWriteCapacity = executor.SettingWriteCapacity
+	// SettingMarkUpdates lets a migration's UPDATE mark the items it
+	// updates (executor.MarkAttribute); the executor reads it.
+	SettingMarkUpdates = executor.SettingMarkUpdates
 )
 
 // Set changes a setting by name, as SET name = value does: ddbsql's
@@ -375,12 +378,13 @@ func (s *Session) Settings() map[string]string {
 		SettingPageSize:            fmt.Sprint(s.opts.PageSize),
 		SettingInsertBatch:         fmt.Sprint(insertBatchOf(s.opts)),
 		SettingWriteCapacity:       s.values[SettingWriteCapacity],
+		SettingMarkUpdates:         s.values[SettingMarkUpdates],
 	}
 }
 
 // SettingNames lists the settings Set accepts.
 func SettingNames() []string {
-	names := []string{SettingScanPolicy, SettingSegments, SettingConsistentRead, SettingAllowFullTableWrite, SettingPageSize, SettingInsertBatch, SettingWriteCapacity}
+	names := []string{SettingScanPolicy, SettingSegments, SettingConsistentRead, SettingAllowFullTableWrite, SettingPageSize, SettingInsertBatch, SettingWriteCapacity, SettingMarkUpdates}
 	sort.Strings(names)
 	return names
 }

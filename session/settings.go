@@ -133,6 +133,8 @@ var settingList = []*setting{
 			}
 			return strconv.FormatFloat(f, 'f', -1, 64), nil
 		}},
+	{name: SettingMarkUpdates, desc: "In a migration, marks each item an UPDATE whose SET reads the item updates, so that a rerun does not update it twice (off: no marks and no second pass).",
+		def: constant("on"), check: boolCheck(SettingMarkUpdates)},
 
 	// PostgreSQL's, reported to wire clients.
 	{name: "server_version", desc: "Shows the server version.", reported: true, fixed: true, def: constant(executor.PostgresVersion)},
