@@ -513,6 +513,40 @@ func TestTTLSweeper(t *testing.T) {
 	}
 }
 
+// TestTTLSweeperRuns leaves the sweeper to the engine on the real clock,
+// running every 20 ms: an expired item disappears on its own, one that
+// expires in an hour stays.
+func TestTTLSweeperRuns(t *testing.T) {
+	ctx := context.Background()
+	_, c := open(t, ddblocal.Options{TTLInterval: 20 * time.Millisecond})
+	createOrders(t, c, "Orders")
+	if _, err := c.UpdateTimeToLive(ctx, &dynamodb.UpdateTimeToLiveInput{TableName: aws.String("Orders"),
+		TimeToLiveSpecification: &types.TimeToLiveSpecification{Enabled: aws.Bool(true), AttributeName: aws.String("exp")}}); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().Unix()
+	for i, exp := range []int64{now - 10, now + 3600} {
+		item := map[string]types.AttributeValue{"pk": s("a"), "sk": ni(i), "g": s("G"), "exp": n(strconv.FormatInt(exp, 10))}
+		if _, err := c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("Orders"), Item: item}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for deadline := time.Now().Add(20 * time.Second); ; {
+		out, err := c.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String("Orders"), ConsistentRead: aws.Bool(true)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := sks(out.Items)
+		if len(got) == 1 && got[0] == 1 {
+			break
+		}
+		if len(got) == 0 || time.Now().After(deadline) {
+			t.Fatalf("items left = %v, want [1]: the expired item swept, the other kept", got)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 func TestSecondOpenRefused(t *testing.T) {
 	dir := t.TempDir()
 	db, err := ddblocal.Open(dir, ddblocal.Options{})
