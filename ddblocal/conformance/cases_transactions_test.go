@@ -41,6 +41,12 @@ func transactionCases() []testCase {
 			for i := range 101 {
 				tooMany = append(tooMany, put(a, item("pk", S(fmt.Sprint("m", i)))))
 			}
+			// Ten small puts to one table: DynamoDB charges 2 units each.
+			var ten []types.TransactWriteItem
+			for i := range 10 {
+				ten = append(ten, put(a, item("pk", S(fmt.Sprint("ten", i)), "v", N(fmt.Sprint(i)))))
+			}
+			tenPuts := expect(call(tw(ten...)), 200, fmt.Sprintf(`{"ConsumedCapacity":[{"TableName":%q,"CapacityUnits":20}]}`, a))
 			return seq(table(a, "pk:S", ""), table(b, "id:N", ""),
 				tw(put(a, item("pk", S("1"), "n", N("1"))), put(b, item("id", N("9"), "s", S("x")))),
 				tg(getA("1"), getA("absent"), types.TransactGetItem{Get: &types.Get{TableName: str(b), Key: item("id", N("9")), ProjectionExpression: str("s")}}),
@@ -63,6 +69,7 @@ func transactionCases() []testCase {
 				tg(),
 				tg(getA("1"), getA("1")),
 				tg(types.TransactGetItem{Get: &types.Get{TableName: str(n.table("Missing")), Key: item("pk", S("1"))}}),
+				tenPuts,
 			)
 		}},
 	}

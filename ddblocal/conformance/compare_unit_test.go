@@ -1,9 +1,12 @@
 package conformance
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 )
 
 // TestNormalize checks what the comparison ignores and what it keeps.
@@ -92,5 +95,26 @@ func TestRandomReplays(t *testing.T) {
 	}
 	if a, b := gen(), gen(); a != b {
 		t.Error("the same seed generated different sequences")
+	}
+}
+
+// TestTransactionCapacityException excuses only capacity units of a
+// TransactWriteItems, and only when the candidate gives the documented
+// answer.
+func TestTransactionCapacityException(t *testing.T) {
+	st := expect(call(&dynamodb.TransactWriteItemsInput{}), 200, `{"ConsumedCapacity":[{"TableName":"T","CapacityUnits":20}]}`)
+	page := func(units int) []page {
+		body := []byte(fmt.Sprintf(`{"ConsumedCapacity":[{"TableName":"T","CapacityUnits":%d}]}`, units))
+		return []page{{in: st.in, ex: &exchange{status: 200, response: body}, doc: normalize(body)}}
+	}
+	ref := page(2)
+	if name, d, ok := transactionCapacity(st, ref, page(20), comparePages(ref, page(20))); !ok || name != exceptionTxnCapacity || len(d) != 0 {
+		t.Errorf("documented units: %q %q %v", name, d, ok)
+	}
+	if _, d, ok := transactionCapacity(st, ref, page(3), comparePages(ref, page(3))); !ok || len(d) == 0 {
+		t.Errorf("undocumented units excused: %q %v", d, ok)
+	}
+	if _, _, ok := transactionCapacity(st, ref, page(20), []string{"Items[0].v: 1 ≠ 2"}); ok {
+		t.Error("a difference outside the capacity excused")
 	}
 }

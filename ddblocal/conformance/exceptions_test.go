@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 )
@@ -21,9 +22,10 @@ var exceptions = map[string]string{
 }
 
 const (
-	exceptionScanOrder = "scan-order"
-	exceptionTagging   = "tagging"
-	exceptionLongName  = "long-attribute-name"
+	exceptionScanOrder   = "scan-order"
+	exceptionTagging     = "tagging"
+	exceptionLongName    = "long-attribute-name"
+	exceptionTxnCapacity = "transaction-capacity"
 )
 
 // longName is the length from which an attribute name makes DynamoDB Local
@@ -39,6 +41,35 @@ func init() {
 		"UntagResource and ListTagsOfResource answer UnknownOperationException); the engine implements " +
 		"it as DynamoDB does. Where DynamoDB Local refuses a tagging call so, the engine's answer is " +
 		"compared with the answer DynamoDB documents, given by the case."
+	exceptions[exceptionTxnCapacity] = "Transaction capacity: DynamoDB Local reports the write " +
+		"capacity of a TransactWriteItems with several writes to one table from their sizes taken " +
+		"together (2 units for ten items of a few bytes); DynamoDB charges 2 units per write of up " +
+		"to 1 KB (20 units), as the engine does. Where the answers differ only in capacity units, " +
+		"the engine's answer is compared with the documented one, given by the case."
+}
+
+// transactionCapacity applies the transaction-capacity exception to one
+// step: a TransactWriteItems that gives the documented answer, answered
+// 200 by both, whose answers differ only in capacity units; the
+// candidate's answer must be the documented one.
+func transactionCapacity(st step, ref, cand []page, diffs []string) (name string, d []string, ok bool) {
+	if st.want == nil || len(ref) != 1 || len(cand) != 1 || ref[0].ex == nil || cand[0].ex == nil {
+		return "", nil, false
+	}
+	if _, isTx := ref[0].in.(*dynamodb.TransactWriteItemsInput); !isTx || ref[0].ex.status != 200 {
+		return "", nil, false
+	}
+	for _, line := range diffs {
+		path, _, _ := strings.Cut(line, ":")
+		if !strings.HasPrefix(path, "ConsumedCapacity[") || !strings.HasSuffix(path, "CapacityUnits") {
+			return "", nil, false
+		}
+	}
+	c := cand[0]
+	if c.ex.status != st.wantStatus {
+		d = append(d, fmt.Sprintf("HTTP status: %d (documented) ≠ %d", st.wantStatus, c.ex.status))
+	}
+	return exceptionTxnCapacity, append(d, diff(st.want, c.doc)...), true
 }
 
 // taggingAnswer applies the tagging exception to one step: when the step

@@ -246,6 +246,13 @@ func (p pair) compare(t *testing.T, where string, st step, refPages, candPages [
 		}
 		diffs = d
 	}
+	if name, d, ok := transactionCapacity(st, refPages, candPages, diffs); ok {
+		if len(d) == 0 {
+			p.report.excepted(op, name)
+			return
+		}
+		diffs = d
+	}
 	if name, ok := longNameOnly(refPages, candPages); ok {
 		p.report.excepted(op, name)
 		return
