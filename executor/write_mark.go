@@ -112,10 +112,11 @@ func (e *Executor) finishMarked(ctx context.Context, env *env, w *setWrite) erro
 }
 
 // resumeUnmarking resumes a marking UPDATE from a checkpoint taken once
-// every item was updated: it removes the marks and reports the counts the
+// every item was updated: it removes the marks (even if the statement no
+// longer marks, mark_updates being off now) and reports the counts the
 // checkpoint holds.
 func (e *Executor) resumeUnmarking(ctx context.Context, env *env, w *setWrite, cp *Checkpoint) (*Result, error) {
-	if w.mark == "" || cp.Table != w.table {
+	if w.n.Update == nil || cp.Table != w.table {
 		return nil, sqlerr.New(objectNotInPrerequisiteState,
 			"cannot resume this statement from its checkpoint: the checkpoint is of an UPDATE of %q that marks its items", cp.Table).
 			WithHint("the statement changed since the checkpoint was taken; restore it")
