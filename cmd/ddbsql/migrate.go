@@ -223,8 +223,12 @@ func printStatus(w io.Writer, states []migrate.State) {
 		if s.Record != nil && s.Record.Checkpoint != "" {
 			var cp executor.Checkpoint
 			if err := json.Unmarshal([]byte(s.Record.Checkpoint), &cp); err == nil {
-				fmt.Fprintf(w, "%04d statement %d of %d stopped at a checkpoint: %d items written, %d skipped; migrate up resumes it there\n",
-					s.Version, s.Record.CheckpointStatement, s.Record.Statements, cp.Written, cp.Skipped)
+				how := "migrate up resumes it there"
+				if cp.Unmarking {
+					how = "every item was updated; migrate up removes the marks (" + executor.MarkAttribute + ") left on them"
+				}
+				fmt.Fprintf(w, "%04d statement %d of %d stopped at a checkpoint: %d items written, %d skipped; %s\n",
+					s.Version, s.Record.CheckpointStatement, s.Record.Statements, cp.Written, cp.Skipped, how)
 			}
 		}
 	}

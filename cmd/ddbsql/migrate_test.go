@@ -496,6 +496,9 @@ func TestMigrateKilledMidStatement(t *testing.T) {
 			if want := fmt.Sprintf("0001 statement %d of 3 stopped at a checkpoint: ", st); !strings.Contains(status.stdout, want) {
 				t.Errorf("migrate status after the kill lacks %q:\n%s%s", want, status.stdout, status.stderr)
 			}
+			if want := "every item was updated; migrate up removes the marks"; cp.Unmarking != strings.Contains(status.stdout, want) {
+				t.Errorf("migrate status after a kill with unmarking = %v: %q is not where it belongs:\n%s", cp.Unmarking, want, status.stdout)
+			}
 		}
 
 		killAt(2, int64(1000+rand.IntN(items/2)), false)
