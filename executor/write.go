@@ -11,6 +11,7 @@ import (
 	"github.com/ddbsql/ddbsql/parser"
 	"github.com/ddbsql/ddbsql/planner"
 	"github.com/ddbsql/ddbsql/sqlerr"
+	"github.com/ddbsql/ddbsql/value"
 )
 
 // Each write statement sends one call for one item, and nothing here retries
@@ -40,12 +41,26 @@ func (e *Executor) sendPut(ctx context.Context, env *env, n *planner.PutItem, it
 	out, err := e.api.PutItem(ctx, putInput(n, item))
 	if err != nil {
 		if isErrorCode(err, "ConditionalCheckFailedException") {
+			if e.ownEarlierPut(ctx, env, n, item) {
+				return &Result{Tag: "INSERT 0 1", RowsAffected: 1}, nil
+			}
 			return nil, duplicateKey(n, item, err)
 		}
 		return nil, mapTableError(err, n.Table)
 	}
 	env.recordCapacity(out.ConsumedCapacity)
 	return &Result{Tag: "INSERT 0 1", RowsAffected: 1}, nil
+}
+
+// ownEarlierPut reports whether the item an INSERT found existing is its
+// own from an interrupted earlier run of the statement
+// (WriteCheckpoints.Repeat): the stored item equals item.
+func (e *Executor) ownEarlierPut(ctx context.Context, env *env, n *planner.PutItem, item Item) bool {
+	if wc, _ := writeCheckpointsFrom(ctx); !wc.Repeat {
+		return false
+	}
+	cur, err := e.currentItem(ctx, env, n.Table, keyOf(n.KeyAttrs, item))
+	return err == nil && cur != nil && value.Equal(&types.AttributeValueMemberM{Value: cur}, &types.AttributeValueMemberM{Value: item})
 }
 
 // putInput is the PutItem request writing item for n: guarded by

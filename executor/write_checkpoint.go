@@ -110,6 +110,11 @@ func (p *StreamPosition) UnmarshalJSON(data []byte) error {
 type WriteCheckpoints struct {
 	// Resume, when set, restarts the statement from this checkpoint.
 	Resume *Checkpoint
+	// Repeat says the statement may have written before — an earlier run
+	// of it was interrupted, with or without a checkpoint — so that an
+	// INSERT (VALUES, SELECT or COPY) counts an existing item identical to
+	// the one it inserts as written instead of failing with 23505.
+	Repeat bool
 	// Mark, when set, makes an UPDATE whose SET reads the item stamp each
 	// item it updates with it and skip items already stamped, so that it
 	// can be repeated (see MarkAttribute). It must be the same in every

@@ -63,7 +63,8 @@ func (e *Executor) putItems(ctx context.Context, env *env, n *planner.PutItems) 
 	if resuming {
 		ws.written.Store(before)
 	}
-	ins := &inserting{n: n, tr: tr, ws: ws, resuming: resuming}
+	wc, _ := writeCheckpointsFrom(ctx)
+	ins := &inserting{n: n, tr: tr, ws: ws, resuming: resuming || wc.Repeat}
 	var err error
 	switch {
 	case n.Upsert:
@@ -109,8 +110,9 @@ type claimedItem struct {
 }
 
 // inserting is an INSERT of several items under way: its node, the
-// positions and counts it reports, and whether it resumes an interrupted
-// run.
+// positions and counts it reports, and whether it repeats an interrupted
+// run (resuming: from a checkpoint, or from the start), whose items found
+// stored as inserted count as written.
 type inserting struct {
 	n        *planner.PutItems
 	tr       *positionTracker

@@ -280,7 +280,7 @@ func (r *Runner) apply(ctx context.Context, h *history, s step) error {
 		before = s.rec.DurationMs
 	}
 	start := time.Now()
-	err := r.runPart(ctx, h, rec, m.Path, m.Up, s.done, func(n int) error {
+	err := r.runPart(ctx, h, rec, m.Path, m.Up, s.done, s.rec != nil, func(n int) error {
 		return h.progress(ctx, m.Version, n, m.Up.prefixChecksum(n))
 	})
 	if err != nil {
@@ -315,8 +315,11 @@ func (r *Runner) apply(ctx context.Context, h *history, s step) error {
 // the number of statements done after each one. rec is the version's
 // record: the first statement resumes from its checkpoint, if it holds
 // one of that statement, and a statement that does not complete leaves
-// its latest checkpoint in it.
-func (r *Runner) runPart(ctx context.Context, h *history, rec *Record, path string, p *Part, done int, completed func(n int) error) error {
+// its latest checkpoint in it. rerun says an earlier run worked on the
+// part: its first statement may have written part of its items (or all,
+// when the run ended before recording it), which an INSERT then counts
+// as written where it finds them stored as it would insert them.
+func (r *Runner) runPart(ctx context.Context, h *history, rec *Record, path string, p *Part, done int, rerun bool, completed func(n int) error) error {
 	n := 0
 	for _, st := range p.Steps {
 		if st.Setting != "" {
@@ -341,7 +344,8 @@ func (r *Runner) runPart(ctx context.Context, h *history, rec *Record, path stri
 			return h.checkpoint(ctx, rec.Version, n, checksum, cp)
 		}, h.lost, r.checkpointItems(), r.checkpointInterval(), matchedOf(resume))
 		sctx := executor.WithWriteCheckpoints(ctx, executor.WriteCheckpoints{Resume: resume, OnCheckpoint: saver.offer,
-			Mark: statementMark(rec.Version, n, checksum), OnUpdated: func(cp executor.Checkpoint) error { return saver.store(ctx, cp) }})
+			Repeat: rerun && n == done+1,
+			Mark:   statementMark(rec.Version, n, checksum), OnUpdated: func(cp executor.Checkpoint) error { return saver.store(ctx, cp) }})
 		err = r.runStatement(sctx, st.Chunk)
 		if saved := saver.finish(ctx, err == nil); err != nil {
 			if saved != "" {
@@ -451,8 +455,8 @@ func (r *Runner) Down(ctx context.Context) (int, error) {
 		if m.Down == nil {
 			return fmt.Errorf("%s has no down part (a line %q followed by the statements that revert it)", m.Path, downMarker)
 		}
-		done := 0
-		if rec.Status == Reverting {
+		done, rerun := 0, rec.Status == Reverting
+		if rerun {
 			done = rec.LastStatement
 			if done > m.Down.Statements || m.Down.prefixChecksum(done) != rec.DoneChecksum {
 				return &ChecksumError{File: m.Path, Version: m.Version, Partial: true}
@@ -469,7 +473,7 @@ func (r *Runner) Down(ctx context.Context) (int, error) {
 		if err := h.put(ctx, rec); err != nil {
 			return err
 		}
-		err = r.runPart(ctx, h, rec, m.Path, m.Down, done, func(n int) error {
+		err = r.runPart(ctx, h, rec, m.Path, m.Down, done, rerun, func(n int) error {
 			return h.progress(ctx, m.Version, n, m.Down.prefixChecksum(n))
 		})
 		if err != nil {
