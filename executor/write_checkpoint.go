@@ -154,6 +154,10 @@ func (e *Executor) openWriteInput(ctx context.Context, env *env, input planner.N
 		rows, err := e.open(ctx, env, input)
 		return rows, nil, err
 	}
+	if rf, ok := input.(*planner.ReadFile); ok {
+		tr, rows, err := e.openPositionedFile(ctx, env, rf, wc)
+		return rows, tr, err
+	}
 	read := positionedRead(input)
 	if read == nil {
 		if wc.Resume != nil {
@@ -321,6 +325,13 @@ type positionedPage struct {
 	last   bool
 }
 
+// pageSource yields the pages of a positioned read, in order within each
+// stream: a Query or Scan (positionedStream) or a file (filePages).
+type pageSource interface {
+	nextPage() (positionedPage, error)
+	close()
+}
+
 // positionedStream runs the streams of a positioned read on at most
 // `workers` goroutines. Pages of one stream reach the consumer in order,
 // since one worker reads a stream from start to end.
@@ -415,7 +426,7 @@ type positionedIter struct {
 	parent context.Context
 	table  string
 	tr     *positionTracker
-	s      *positionedStream
+	s      pageSource
 
 	items     []Item
 	page      *pageTrack

@@ -12,10 +12,12 @@
 // applying at once and expires when a run crashes.
 //
 // Progress is written after every statement, so a run that was killed or
-// failed resumes at the first statement that did not complete. Within a
-// statement, a set-based write over a Query or Scan reports checkpoints
-// (executor.Checkpoint: a read position per scan segment or partition,
-// and counts), which the runner writes to the version's item every
+// failed resumes at the first statement that did not complete, telling
+// the executor it may have written before (executor.WriteCheckpoints.Repeat:
+// an INSERT counts items stored as it inserts them as written). Within a
+// statement, a set-based write over a Query or Scan, and a COPY FROM,
+// report checkpoints (executor.Checkpoint: a read position per scan
+// segment or partition, or the records of the file read, and counts), which the runner writes to the version's item every
 // CheckpointItems items or CheckpointInterval, on condition that the
 // version is still its own; the next run resumes the statement from there.
 // The items handled after the last checkpoint are written again, which is

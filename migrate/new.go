@@ -12,10 +12,10 @@ import (
 // template is the text of a new migration file.
 const template = `-- +up
 -- Statements run in order, each recorded in the history when it completes.
--- A long UPDATE, DELETE or INSERT ... SELECT also records checkpoints as
+-- A long UPDATE, DELETE, INSERT ... SELECT or COPY also records checkpoints as
 -- it goes; a run that is interrupted resumes the statement that was
 -- running from its last checkpoint, so the items handled since that
--- checkpoint are written again. ddbsql makes INSERT ... SELECT (an
+-- checkpoint are written again. ddbsql makes INSERT and COPY (an
 -- existing item equal to the one inserted counts as written) and UPDATE
 -- ... SET n = n + 1 (each item updated carries a mark until the statement
 -- completes, so it is not updated twice) safe to repeat; write the other

@@ -39,11 +39,11 @@ ddbsql_migrations, created on first use) with its checksum, state
 (applying, applied, failed, reverting), time, duration and how many
 statements completed. A file changed after it was applied is an error.
 Progress is recorded after every statement and, inside a long UPDATE,
-DELETE or INSERT ... SELECT, as checkpoints of its read (every 2,000 items
-or 2 seconds): a run that was interrupted (killed, a statement failed)
-resumes at the first statement that did not complete, from its checkpoint;
-the items after the checkpoint are written again. INSERT ... SELECT counts
-an identical existing item as written; an UPDATE whose SET reads the item
+DELETE, INSERT ... SELECT or COPY FROM, as checkpoints of its read (every
+2,000 items or 2 seconds): a run that was interrupted (killed, a statement
+failed) resumes at the first statement that did not complete, from its
+checkpoint; the items after the checkpoint are written again. There, an
+INSERT (VALUES, SELECT, COPY) counts an identical existing item as written; an UPDATE whose SET reads the item
 (SET n = n + 1) marks each item it updates (attribute "ddbsql:applied")
 until the statement completes, so that none is updated twice. Write the
 other statements so that repeating them for an item is harmless (CREATE

@@ -537,9 +537,11 @@ func TestMigrateKilledMidStatement(t *testing.T) {
 }
 
 // TestMigrateKilledDuringCopy kills `migrate up` with SIGKILL while a COPY
-// FROM a CSV file loads a table, reruns it, and checks the table holds
-// every row once: the rerun repeats the COPY, counting the items the
-// killed run had stored as written instead of failing on them with 23505.
+// FROM a CSV file loads a table, at a random point after a checkpoint,
+// reruns it, and checks the table holds every row once: the rerun resumes
+// the COPY after the records its checkpoint covers and counts the items
+// the killed run stored after it as written instead of failing on them
+// with 23505.
 func TestMigrateKilledDuringCopy(t *testing.T) {
 	testbackend.Each(t, func(t *testing.T, b testbackend.Backend) {
 		if b.Name == testbackend.Dynalite {
@@ -567,7 +569,8 @@ func TestMigrateKilledDuringCopy(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		args := append([]string{"migrate", "up", "--dir", dir, "--table", hist, "--lock-lease", "2s", "--lock-timeout", "60s"}, conn...)
+		args := append([]string{"migrate", "up", "--dir", dir, "--table", hist, "--lock-lease", "2s", "--lock-timeout", "60s",
+			"--checkpoint-items", "1000", "--checkpoint-interval", "1s"}, conn...)
 		cmd := exec.Command(ddbsql(t), args...)
 		cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test")
 		var out bytes.Buffer
@@ -577,7 +580,7 @@ func TestMigrateKilledDuringCopy(t *testing.T) {
 		}
 		exited := make(chan error, 1)
 		go func() { exited <- cmd.Wait() }()
-		// Kill once a few thousand rows are stored, after a random delay.
+		// Kill once a checkpoint covers 2,000 rows, after a random delay.
 		for deadline := time.Now().Add(60 * time.Second); ; {
 			select {
 			case err := <-exited:
@@ -586,10 +589,9 @@ func TestMigrateKilledDuringCopy(t *testing.T) {
 			}
 			if time.Now().After(deadline) {
 				cmd.Process.Kill()
-				t.Fatalf("fewer than 2,000 rows loaded within 60 s\n%s", out.String())
+				t.Fatalf("no checkpoint of the COPY with 2,000 rows within 60 s\n%s", out.String())
 			}
-			c, err := client.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String(table), Select: types.SelectCount})
-			if err == nil && c.Count >= 2000 {
+			if st, cp := checkpointOf(ctx, client, hist); st == 2 && cp.Matched >= 2000 {
 				break
 			}
 		}
@@ -600,7 +602,7 @@ func TestMigrateKilledDuringCopy(t *testing.T) {
 		t.Logf("killed with %d of %d rows loaded", loaded, rows)
 
 		r := runCmd(t, "", args...)
-		if r.code != 0 {
+		if r.code != 0 || !strings.Contains(r.stdout, "resuming statement 2 of 3 from a checkpoint") {
 			t.Fatalf("rerun: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 		}
 		got := scanAll(t, ctx, client, table)
