@@ -38,7 +38,8 @@ const (
 	Applying Status = "applying"
 	// Applied: every statement of the up part completed.
 	Applied Status = "applied"
-	// Failed: a statement failed; the statements before it completed.
+	// Failed: a statement failed; the statements before it completed
+	// (before the BEGIN of the transaction it was part of).
 	Failed Status = "failed"
 	// Reverting: `migrate down` started running the down part.
 	Reverting Status = "reverting"

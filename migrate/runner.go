@@ -2,6 +2,8 @@ package migrate
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -65,9 +67,11 @@ type StatementError struct {
 	File  string
 	Chunk parser.Chunk
 	// Index is the statement's number in its part (1 is the first), of
-	// Statements.
-	Index, Statements int
-	Err               error
+	// Statements; Done the statements completed before it, which the next
+	// run skips (Index - 1, or the statement before the BEGIN of the
+	// transaction Index was part of).
+	Index, Statements, Done int
+	Err                     error
 }
 
 func (e *StatementError) Error() string {
@@ -287,7 +291,7 @@ func (r *Runner) apply(ctx context.Context, h *history, s step) error {
 		var se *StatementError
 		if errors.As(err, &se) {
 			rec.Status = Failed
-			rec.LastStatement = se.Index - 1
+			rec.LastStatement = se.Done
 			rec.DoneChecksum = m.Up.prefixChecksum(rec.LastStatement)
 			rec.Error = fmt.Sprintf("%s:%d: %s", m.File, se.Chunk.Pos.Line, sqlerr.As(se.Err).Message)
 			rec.DurationMs = before + time.Since(start).Milliseconds()
@@ -319,12 +323,30 @@ func (r *Runner) apply(ctx context.Context, h *history, s step) error {
 // part: its first statement may have written part of its items (or all,
 // when the run ended before recording it), which an INSERT then counts
 // as written where it finds them stored as it would insert them.
+//
+// The statements of a transaction (BEGIN ... COMMIT) are recorded together
+// when it ends, since none is applied before COMMIT: a run that stops
+// inside one resumes at its BEGIN. Each BEGIN takes a ClientRequestToken
+// that every run of the file repeats (transactionToken), so that a rerun's
+// COMMIT of a transaction an interrupted run committed, but did not get to
+// record, is not applied twice — within the 10 minutes DynamoDB remembers
+// a token.
 func (r *Runner) runPart(ctx context.Context, h *history, rec *Record, path string, p *Part, done int, rerun bool, completed func(n int) error) error {
 	n := 0
+	// recorded is the count of statements recorded as completed; begun the
+	// BEGIN of the transaction open, if any.
+	recorded, begun := done, 0
+	var begunChunk parser.Chunk
+	fail := func(chunk parser.Chunk, index int, err error) error {
+		if r.Session.InTransaction() {
+			r.Session.Abandon()
+		}
+		return &StatementError{File: path, Chunk: chunk, Index: index, Statements: p.Statements, Done: recorded, Err: err}
+	}
 	for _, st := range p.Steps {
 		if st.Setting != "" {
 			if err := r.Session.Set(st.Setting, st.Value); err != nil {
-				return &StatementError{File: path, Chunk: st.Chunk, Index: n + 1, Statements: p.Statements, Err: err}
+				return fail(st.Chunk, n+1, err)
 			}
 			continue
 		}
@@ -334,7 +356,7 @@ func (r *Runner) runPart(ctx context.Context, h *history, rec *Record, path stri
 		}
 		resume, err := resumeCheckpoint(rec, p, n)
 		if err != nil {
-			return &StatementError{File: path, Chunk: st.Chunk, Index: n, Statements: p.Statements, Err: err}
+			return fail(st.Chunk, n, err)
 		}
 		if resume != nil {
 			r.logf("resuming statement %d of %d from a checkpoint (%d items written)", n, p.Statements, resume.Written)
@@ -346,22 +368,48 @@ func (r *Runner) runPart(ctx context.Context, h *history, rec *Record, path stri
 		sctx := executor.WithWriteCheckpoints(ctx, executor.WriteCheckpoints{Resume: resume, OnCheckpoint: saver.offer,
 			Repeat: rerun && n == done+1,
 			Mark:   statementMark(rec.Version, n, checksum), OnUpdated: func(cp executor.Checkpoint) error { return saver.store(ctx, cp) }})
+		if !r.Session.InTransaction() {
+			sctx = session.WithTransactionToken(sctx, transactionToken(rec.Version, n, checksum))
+		}
 		err = r.runStatement(sctx, st.Chunk)
 		if saved := saver.finish(ctx, err == nil); err != nil {
 			if saved != "" {
 				rec.Checkpoint, rec.CheckpointStatement, rec.CheckpointChecksum = saved, n, checksum
 			}
 			if ctx.Err() != nil {
+				if r.Session.InTransaction() {
+					r.Session.Abandon()
+				}
 				return context.Cause(ctx)
 			}
-			return &StatementError{File: path, Chunk: st.Chunk, Index: n, Statements: p.Statements, Err: err}
+			return fail(st.Chunk, n, err)
 		}
 		rec.Checkpoint, rec.CheckpointStatement, rec.CheckpointChecksum = "", 0, ""
+		if r.Session.InTransaction() {
+			if begun == 0 {
+				begun, begunChunk = n, st.Chunk
+			}
+			continue // recorded with the transaction's end
+		}
+		begun = 0
 		if err := completed(n); err != nil {
 			return err
 		}
+		recorded = n
+	}
+	if begun != 0 {
+		return fail(begunChunk, begun, sqlerr.New(sqlerr.InvalidTransactionState,
+			"the transaction begun by statement %d is still open at the end of the file", begun).
+			WithHint("end it with COMMIT (or ROLLBACK); nothing of it was applied"))
 	}
 	return nil
+}
+
+// transactionToken is the ClientRequestToken of the transaction BEGIN
+// statement n of a version starts: the same in every run of the file.
+func transactionToken(version, n int, checksum string) string {
+	sum := sha256.Sum256([]byte(fmt.Sprintf("ddbsql migration %d/%d/%s", version, n, checksum)))
+	return hex.EncodeToString(sum[:16])
 }
 
 // statementMark is the mark an UPDATE of statement n of a version stamps
@@ -523,7 +571,7 @@ func (r *Runner) DryRun(ctx context.Context, w io.Writer) error {
 			if st.Setting != "" {
 				fmt.Fprintf(w, "%s:%d: %s\n", m.File, st.Chunk.Pos.Line, st.Chunk.Text)
 				if err := r.Session.Set(st.Setting, st.Value); err != nil {
-					return &StatementError{File: m.Path, Chunk: st.Chunk, Index: n + 1, Statements: m.Up.Statements, Err: err}
+					return &StatementError{File: m.Path, Chunk: st.Chunk, Index: n + 1, Statements: m.Up.Statements, Done: n, Err: err}
 				}
 				continue
 			}
@@ -535,7 +583,7 @@ func (r *Runner) DryRun(ctx context.Context, w io.Writer) error {
 			if err := r.explain(ctx, w, st.Chunk); err != nil {
 				var se *StatementError
 				if errors.As(err, &se) {
-					se.File, se.Index, se.Statements = m.Path, n, m.Up.Statements
+					se.File, se.Index, se.Statements, se.Done = m.Path, n, m.Up.Statements, n-1
 				}
 				return err
 			}

@@ -242,7 +242,7 @@ func (s *Session) runSessionStatement(ctx context.Context, plan *planner.Plan) (
 	tag := &executor.Result{Tag: plan.Tag}
 	switch n := plan.Root.(type) {
 	case *planner.TxBegin:
-		res, err = s.begin(n.Modes)
+		res, err = s.begin(ctx, n.Modes)
 		return res, true, err
 	case *planner.TxCommit:
 		ctx, cancel, timeout := s.withTimeout(ctx)

@@ -116,7 +116,7 @@ func (s *Session) failTransaction() {
 	}
 }
 
-func (s *Session) begin(m parser.TxModes) (*executor.Result, error) {
+func (s *Session) begin(ctx context.Context, m parser.TxModes) (*executor.Result, error) {
 	if s.tx != nil {
 		s.notify("there is already a transaction in progress")
 		return &executor.Result{Tag: "BEGIN"}, nil
@@ -124,7 +124,11 @@ func (s *Session) begin(m parser.TxModes) (*executor.Result, error) {
 	if m.Access == "read write" && s.readOnly {
 		return nil, sqlerr.New(sqlerr.ReadOnlyTransaction, "cannot begin a read-write transaction: the session was opened read-only")
 	}
-	tx := &transaction{token: newToken(), saved: map[string]savedValue{}, commitValues: map[string]savedValue{}}
+	token, _ := ctx.Value(transactionTokenKey{}).(string)
+	if token == "" {
+		token = newToken()
+	}
+	tx := &transaction{token: token, saved: map[string]savedValue{}, commitValues: map[string]savedValue{}}
 	tx.apply(m)
 	s.tx = tx
 	return &executor.Result{Tag: "BEGIN"}, nil
@@ -137,6 +141,15 @@ func (s *Session) rollback() (*executor.Result, error) {
 	}
 	s.endTransaction(false)
 	return &executor.Result{Tag: "ROLLBACK"}, nil
+}
+
+// Abandon ends the open transaction, if any, as ROLLBACK does, without a
+// notice: for a caller that stops running statements in the middle of one
+// (the migration runner, on an error).
+func (s *Session) Abandon() {
+	if s.tx != nil {
+		s.endTransaction(false)
+	}
 }
 
 // endTransaction closes the transaction, keeping the settings it changed
@@ -321,6 +334,18 @@ func atPos(err error, pos parser.Pos) error {
 		e.At(pos.Line, pos.Column, pos.Offset)
 	}
 	return e
+}
+
+type transactionTokenKey struct{}
+
+// WithTransactionToken returns ctx making a BEGIN run with it take token
+// (at most 36 characters) as the ClientRequestToken of its COMMIT instead
+// of a fresh one. The migration runner gives each BEGIN of a file a token
+// of its own that every run of the file repeats, so that a rerun's COMMIT
+// of a transaction an interrupted run committed is not applied again
+// (DynamoDB remembers a token for 10 minutes).
+func WithTransactionToken(ctx context.Context, token string) context.Context {
+	return context.WithValue(ctx, transactionTokenKey{}, token)
 }
 
 // newToken returns a fresh ClientRequestToken (at most 36 characters).

@@ -25,16 +25,18 @@ const (
 	InsufficientResource = "53400"
 	QueryCanceled        = "57014"
 	ReadOnlyTransaction  = "25006"
-	FeatureNotSupported  = "0A000"
-	InvalidText          = "22P02"
-	DataException        = "22000"
-	DivisionByZero       = "22012"
-	NumericOutOfRange    = "22003"
-	DatatypeMismatch     = "42804"
-	UndefinedFunction    = "42883"
-	GroupingError        = "42803"
-	InvalidParameter     = "22023"
-	ObjectInUse          = "55006"
+	// InvalidTransactionState is PostgreSQL's 25000.
+	InvalidTransactionState = "25000"
+	FeatureNotSupported     = "0A000"
+	InvalidText             = "22P02"
+	DataException           = "22000"
+	DivisionByZero          = "22012"
+	NumericOutOfRange       = "22003"
+	DatatypeMismatch        = "42804"
+	UndefinedFunction       = "42883"
+	GroupingError           = "42803"
+	InvalidParameter        = "22023"
+	ObjectInUse             = "55006"
 	// FullScanRefused is returned when scan_policy=deny refuses a full scan
 	// (PostgreSQL's "insufficient privilege" class fits best: the statement is
 	// valid but not allowed by policy).

@@ -188,8 +188,12 @@ func migrateFailure(ctx context.Context, err error) error {
 		return &exitError{code: exitLocked, err: err}
 	case errors.As(err, &stmt):
 		fmt.Fprint(os.Stderr, repl.FormatError(stmt.File, stmt.Chunk, stmt.Err))
-		return &exitError{code: exitStatement, err: fmt.Errorf("migration failed at statement %d of %d of %s; the statements before it completed: fix the file and run migrate up again to continue from there",
-			stmt.Index, stmt.Statements, stmt.File)}
+		done := "the statements before it completed"
+		if stmt.Done < stmt.Index-1 {
+			done = fmt.Sprintf("the transaction it was part of was not applied, the %d statements before that transaction completed", stmt.Done)
+		}
+		return &exitError{code: exitStatement, err: fmt.Errorf("migration failed at statement %d of %d of %s; %s: fix the file and run migrate up again to continue from there",
+			stmt.Index, stmt.Statements, stmt.File, done)}
 	case ctx.Err() != nil:
 		return &exitError{code: exitCanceled, err: errors.New("interrupted: run the same command again to continue")}
 	}
