@@ -56,3 +56,62 @@ func TestInsertRepeated(t *testing.T) {
 		}
 	})
 }
+
+// TestDDLRepeated runs DDL again as a migration's rerun does: a CREATE
+// TABLE finding the table it would create (same keys and indexes) and a
+// DROP TABLE or DROP INDEX finding nothing to drop succeed, as the
+// interrupted run would have; a table with other keys is still 42P07, and
+// outside a rerun nothing changes.
+func TestDDLRepeated(t *testing.T) {
+	testbackend.Each(t, func(t *testing.T, b testbackend.Backend) {
+		sess := session.New(testbackend.Client(t, b), session.Config{Planner: planner.Options{ScanPolicy: planner.ScanAllow}})
+		bg := context.Background()
+		repeat := executor.WithWriteCheckpoints(bg, executor.WriteCheckpoints{Repeat: true})
+		run := func(ctx context.Context, sql string) string {
+			t.Helper()
+			return strings.TrimSpace(RunScript(ctx, sess, sql, true))
+		}
+		table := testbackend.TableName(t, "ddl_repeat")
+		t.Cleanup(func() { run(bg, `DROP TABLE IF EXISTS `+table) })
+		create := `CREATE TABLE ` + table + ` (pk TEXT, sk NUMBER, g TEXT, PRIMARY KEY (pk, sk), INDEX byG (g) ALL)`
+		if got := run(bg, create); got != "CREATE TABLE" {
+			t.Fatalf("CREATE TABLE: %s", got)
+		}
+		if got := run(bg, create); !strings.HasPrefix(got, "ERROR 42P07") {
+			t.Errorf("CREATE TABLE again, not a rerun: %s", got)
+		}
+		if got := run(repeat, create); got != "CREATE TABLE" {
+			t.Errorf("CREATE TABLE again in a rerun: %s", got)
+		}
+		other := `CREATE TABLE ` + table + ` (pk TEXT, PRIMARY KEY (pk))`
+		if got := run(repeat, other); !strings.HasPrefix(got, "ERROR 42P07") {
+			t.Errorf("CREATE TABLE with other keys in a rerun: %s", got)
+		}
+		if b.Caps.IndexUpdates {
+			if got := run(bg, `DROP INDEX byG ON `+table); got != "DROP INDEX" {
+				t.Fatalf("DROP INDEX: %s", got)
+			}
+			if got := run(bg, `DROP INDEX byG ON `+table); !strings.HasPrefix(got, "ERROR 42704") {
+				t.Errorf("DROP INDEX again, not a rerun: %s", got)
+			}
+			if got := run(repeat, `DROP INDEX byG ON `+table); got != "DROP INDEX" {
+				t.Errorf("DROP INDEX again in a rerun: %s", got)
+			}
+			if got := run(bg, `CREATE INDEX byG ON `+table+` (g TEXT)`); got != "CREATE INDEX" {
+				t.Fatalf("CREATE INDEX: %s", got)
+			}
+			if got := run(repeat, `CREATE INDEX byG ON `+table+` (g TEXT)`); got != "CREATE INDEX" {
+				t.Errorf("CREATE INDEX again in a rerun: %s", got)
+			}
+		}
+		if got := run(bg, `DROP TABLE `+table); got != "DROP TABLE" {
+			t.Fatalf("DROP TABLE: %s", got)
+		}
+		if got := run(bg, `DROP TABLE `+table); !strings.HasPrefix(got, "ERROR 42P01") {
+			t.Errorf("DROP TABLE again, not a rerun: %s", got)
+		}
+		if got := run(repeat, `DROP TABLE `+table); got != "DROP TABLE" {
+			t.Errorf("DROP TABLE again in a rerun: %s", got)
+		}
+	})
+}

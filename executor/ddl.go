@@ -2,6 +2,8 @@ package executor
 
 import (
 	"context"
+	"slices"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -24,7 +26,7 @@ func (e *Executor) createTable(ctx context.Context, n *planner.CreateTable) (*Re
 		if !isErrorCode(err, "ResourceInUseException") {
 			return nil, mapError(err)
 		}
-		if !s.IfNotExists {
+		if !s.IfNotExists && !e.earlierCreate(ctx, in) {
 			dup := sqlerr.New(sqlerr.DuplicateTable, "table %q already exists", s.Name).
 				WithHint("CREATE TABLE IF NOT EXISTS keeps an existing table")
 			dup.Detail, dup.Err = "ResourceInUseException", err
@@ -52,16 +54,17 @@ func (e *Executor) createIndex(ctx context.Context, n *planner.CreateIndex) (*Re
 		return nil, err
 	}
 	if hasIndex(table, s.Index.Name) {
-		return nil, sqlerr.New(sqlerr.DuplicateObject, "index %q already exists on table %q", s.Index.Name, s.Table)
-	}
-	out, err := e.api.UpdateTable(ctx, createIndexInput(s, table))
-	if err != nil {
+		if !repeating(ctx) {
+			return nil, sqlerr.New(sqlerr.DuplicateObject, "index %q already exists on table %q", s.Index.Name, s.Table)
+		}
+		// An interrupted run of the statement created it: wait for it as
+		// that run would have.
+	} else if out, err := e.api.UpdateTable(ctx, createIndexInput(s, table)); err != nil {
 		return nil, mapTableError(err, s.Table)
-	}
-	// DynamoDB answers with the index CREATING; an endpoint that answers
-	// without it ignored the request (dynalite does) and would never make
-	// the index ACTIVE.
-	if d := out.TableDescription; d != nil && !hasIndex(d, s.Index.Name) {
+	} else if d := out.TableDescription; d != nil && !hasIndex(d, s.Index.Name) {
+		// DynamoDB answers with the index CREATING; an endpoint that
+		// answers without it ignored the request (dynalite does) and would
+		// never make the index ACTIVE.
 		return nil, indexChangesUnsupported()
 	}
 	what := "index " + s.Index.Name + " on " + s.Table + " to become ACTIVE"
@@ -78,7 +81,10 @@ func (e *Executor) dropTable(ctx context.Context, n *planner.DropTable) (*Result
 	s := n.Stmt
 	_, err := e.api.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String(s.Name)})
 	if err != nil {
-		if s.IfExists && isErrorCode(err, "ResourceNotFoundException") {
+		if (s.IfExists || repeating(ctx)) && isErrorCode(err, "ResourceNotFoundException") {
+			// Absent: as asked, or dropped by an interrupted run of the
+			// statement.
+			e.schemaChanged(s.Name)
 			return &Result{Tag: "DROP TABLE"}, nil
 		}
 		return nil, mapTableError(err, s.Name)
@@ -101,6 +107,10 @@ func (e *Executor) dropIndex(ctx context.Context, n *planner.DropIndex) (*Result
 		return nil, err
 	}
 	if !hasIndex(table, s.Name) {
+		if repeating(ctx) {
+			// Dropped by an interrupted run of the statement.
+			return &Result{Tag: "DROP INDEX"}, nil
+		}
 		return nil, sqlerr.New(sqlerr.UndefinedObject, "index %q does not exist on table %q", s.Name, s.Table).
 			WithHint("DESCRIBE %s lists its indexes", quoteName(s.Table))
 	}
@@ -143,6 +153,59 @@ func (e *Executor) schemaChanged(table string) {
 }
 
 // hasIndex reports whether the table has a GSI or LSI called name.
+// repeating reports whether the statement run under ctx may have run
+// before, interrupted (WriteCheckpoints.Repeat): a migration's rerun.
+func repeating(ctx context.Context) bool {
+	wc, _ := writeCheckpointsFrom(ctx)
+	return wc.Repeat
+}
+
+// earlierCreate reports whether the existing table a CREATE TABLE found is
+// the one an interrupted run of the statement created (repeating): the
+// same key schema, key types and index names.
+func (e *Executor) earlierCreate(ctx context.Context, in *dynamodb.CreateTableInput) bool {
+	if !repeating(ctx) {
+		return false
+	}
+	t, err := e.describe(ctx, aws.ToString(in.TableName))
+	if err != nil {
+		return false
+	}
+	schema := func(ks []types.KeySchemaElement, defs []types.AttributeDefinition) string {
+		var b strings.Builder
+		for _, k := range ks {
+			b.WriteString(aws.ToString(k.AttributeName) + " " + string(k.KeyType))
+			for _, d := range defs {
+				if aws.ToString(d.AttributeName) == aws.ToString(k.AttributeName) {
+					b.WriteString(" " + string(d.AttributeType))
+				}
+			}
+			b.WriteString("; ")
+		}
+		return b.String()
+	}
+	indexes := func(g []string, l []string) string {
+		slices.Sort(g)
+		slices.Sort(l)
+		return strings.Join(g, ",") + "|" + strings.Join(l, ",")
+	}
+	var wantG, wantL, gotG, gotL []string
+	for _, ix := range in.GlobalSecondaryIndexes {
+		wantG = append(wantG, aws.ToString(ix.IndexName))
+	}
+	for _, ix := range in.LocalSecondaryIndexes {
+		wantL = append(wantL, aws.ToString(ix.IndexName))
+	}
+	for _, ix := range t.GlobalSecondaryIndexes {
+		gotG = append(gotG, aws.ToString(ix.IndexName))
+	}
+	for _, ix := range t.LocalSecondaryIndexes {
+		gotL = append(gotL, aws.ToString(ix.IndexName))
+	}
+	return schema(in.KeySchema, in.AttributeDefinitions) == schema(t.KeySchema, t.AttributeDefinitions) &&
+		indexes(wantG, wantL) == indexes(gotG, gotL)
+}
+
 func hasIndex(t *types.TableDescription, name string) bool {
 	for _, ix := range t.GlobalSecondaryIndexes {
 		if aws.ToString(ix.IndexName) == name {

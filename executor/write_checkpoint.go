@@ -113,7 +113,9 @@ type WriteCheckpoints struct {
 	// Repeat says the statement may have written before — an earlier run
 	// of it was interrupted, with or without a checkpoint — so that an
 	// INSERT (VALUES, SELECT or COPY) counts an existing item identical to
-	// the one it inserts as written instead of failing with 23505.
+	// the one it inserts as written instead of failing with 23505, and DDL
+	// finding its work done (the table it creates, with the same keys and
+	// indexes; nothing left to drop) succeeds.
 	Repeat bool
 	// Mark, when set, makes an UPDATE whose SET reads the item stamp each
 	// item it updates with it and skip items already stamped, so that it
