@@ -11,6 +11,19 @@ import (
 	"github.com/ddbsql/ddbsql/session"
 )
 
+// repeatRunner returns a function running SQL in a session on b, and the
+// contexts of a plain run and of a migration's rerun (Repeat).
+func repeatRunner(t *testing.T, b testbackend.Backend) (run func(context.Context, string) string, bg, repeat context.Context) {
+	sess := session.New(testbackend.Client(t, b), session.Config{Planner: planner.Options{ScanPolicy: planner.ScanAllow}})
+	bg = context.Background()
+	repeat = executor.WithWriteCheckpoints(bg, executor.WriteCheckpoints{Repeat: true})
+	run = func(ctx context.Context, sql string) string {
+		t.Helper()
+		return strings.TrimSpace(RunScript(ctx, sess, sql, true))
+	}
+	return run, bg, repeat
+}
+
 // TestInsertRepeated runs INSERTs again as a migration's rerun does
 // (WriteCheckpoints.Repeat) on every backend: items stored exactly as the
 // statement inserts them count as written — one row, several rows, INSERT
@@ -18,13 +31,7 @@ import (
 // duplicate key (23505), and without Repeat every repeat is one.
 func TestInsertRepeated(t *testing.T) {
 	testbackend.Each(t, func(t *testing.T, b testbackend.Backend) {
-		sess := session.New(testbackend.Client(t, b), session.Config{Planner: planner.Options{ScanPolicy: planner.ScanAllow}})
-		bg := context.Background()
-		repeat := executor.WithWriteCheckpoints(bg, executor.WriteCheckpoints{Repeat: true})
-		run := func(ctx context.Context, sql string) string {
-			t.Helper()
-			return strings.TrimSpace(RunScript(ctx, sess, sql, true))
-		}
+		run, bg, repeat := repeatRunner(t, b)
 		src, dst := testbackend.TableName(t, "repeat_src"), testbackend.TableName(t, "repeat_dst")
 		for _, table := range []string{src, dst} {
 			if got := run(bg, `CREATE TABLE `+table+` (id TEXT, PRIMARY KEY (id))`); got != "CREATE TABLE" {
@@ -64,13 +71,7 @@ func TestInsertRepeated(t *testing.T) {
 // outside a rerun nothing changes.
 func TestDDLRepeated(t *testing.T) {
 	testbackend.Each(t, func(t *testing.T, b testbackend.Backend) {
-		sess := session.New(testbackend.Client(t, b), session.Config{Planner: planner.Options{ScanPolicy: planner.ScanAllow}})
-		bg := context.Background()
-		repeat := executor.WithWriteCheckpoints(bg, executor.WriteCheckpoints{Repeat: true})
-		run := func(ctx context.Context, sql string) string {
-			t.Helper()
-			return strings.TrimSpace(RunScript(ctx, sess, sql, true))
-		}
+		run, bg, repeat := repeatRunner(t, b)
 		table := testbackend.TableName(t, "ddl_repeat")
 		t.Cleanup(func() { run(bg, `DROP TABLE IF EXISTS `+table) })
 		create := `CREATE TABLE ` + table + ` (pk TEXT, sk NUMBER, g TEXT, PRIMARY KEY (pk, sk), INDEX byG (g) ALL)`

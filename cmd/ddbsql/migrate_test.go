@@ -424,6 +424,41 @@ func checkpointOf(ctx context.Context, client *dynamodb.Client, hist string) (st
 	return statement, c
 }
 
+// killAfterCheckpoint starts `ddbsql args...` (a migrate up), waits until
+// the checkpoint recorded in the history table hist is one ready accepts
+// (what names it in errors), and kills the run with SIGKILL — no lock
+// release, no final record — after a further random delay of up to 300 ms.
+func killAfterCheckpoint(t *testing.T, ctx context.Context, client *dynamodb.Client, hist string, args []string, what string, ready func(statement int, cp executor.Checkpoint) bool) {
+	t.Helper()
+	cmd := exec.Command(ddbsql(t), args...)
+	cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test")
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	for deadline := time.Now().Add(60 * time.Second); ; {
+		select {
+		case err := <-exited:
+			t.Fatalf("the run ended (%v) before it was killed at a checkpoint of %s; give it more to do\n%s", err, what, out.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			<-exited
+			t.Fatalf("no checkpoint of %s within 60 s\n%s", what, out.String())
+		}
+		if ready(checkpointOf(ctx, client, hist)) {
+			break
+		}
+	}
+	time.Sleep(time.Duration(rand.IntN(300)) * time.Millisecond)
+	cmd.Process.Kill()
+	<-exited
+}
+
 // TestMigrateKilledMidStatement kills `migrate up` with SIGKILL in the
 // middle of a set-based UPDATE whose SET is not idempotent (n = n + 1, and
 // a WHERE the update leaves true), again while that UPDATE removes the
@@ -463,33 +498,10 @@ func TestMigrateKilledMidStatement(t *testing.T) {
 		// statement is removing its marks), plus a random delay.
 		killAt := func(statement int, after int64, unmarking bool) {
 			t.Helper()
-			cmd := exec.Command(ddbsql(t), args...)
-			cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test")
-			var out bytes.Buffer
-			cmd.Stdout, cmd.Stderr = &out, &out
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			exited := make(chan error, 1)
-			go func() { exited <- cmd.Wait() }()
-			deadline := time.Now().Add(60 * time.Second)
-			for {
-				select {
-				case err := <-exited:
-					t.Fatalf("the run ended (%v) before it was killed in statement %d; make the table bigger\n%s", err, statement, out.String())
-				case <-time.After(20 * time.Millisecond):
-				}
-				if time.Now().After(deadline) {
-					cmd.Process.Kill()
-					t.Fatalf("no checkpoint of statement %d with %d items within 60 s\n%s", statement, after, out.String())
-				}
-				if st, cp := checkpointOf(ctx, client, hist); st == statement && cp.Matched >= after && cp.Unmarking == unmarking {
-					break
-				}
-			}
-			time.Sleep(time.Duration(rand.IntN(300)) * time.Millisecond)
-			cmd.Process.Kill() // SIGKILL: no lock release, no final record
-			<-exited
+			killAfterCheckpoint(t, ctx, client, hist, args, fmt.Sprintf("statement %d with %d items", statement, after),
+				func(st int, cp executor.Checkpoint) bool {
+					return st == statement && cp.Matched >= after && cp.Unmarking == unmarking
+				})
 			st, cp := checkpointOf(ctx, client, hist)
 			t.Logf("killed in statement %d after its checkpoint at %d items (removing marks: %v)", st, cp.Matched, cp.Unmarking)
 			status := runCmd(t, "", append([]string{"migrate", "status", "--dir", dir, "--table", hist}, conn...)...)
@@ -571,33 +583,8 @@ func TestMigrateKilledDuringCopy(t *testing.T) {
 		}
 		args := append([]string{"migrate", "up", "--dir", dir, "--table", hist, "--lock-lease", "2s", "--lock-timeout", "60s",
 			"--checkpoint-items", "1000", "--checkpoint-interval", "1s"}, conn...)
-		cmd := exec.Command(ddbsql(t), args...)
-		cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test")
-		var out bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &out
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		exited := make(chan error, 1)
-		go func() { exited <- cmd.Wait() }()
-		// Kill once a checkpoint covers 2,000 rows, after a random delay.
-		for deadline := time.Now().Add(60 * time.Second); ; {
-			select {
-			case err := <-exited:
-				t.Fatalf("the run ended (%v) before it was killed; make the file bigger\n%s", err, out.String())
-			case <-time.After(20 * time.Millisecond):
-			}
-			if time.Now().After(deadline) {
-				cmd.Process.Kill()
-				t.Fatalf("no checkpoint of the COPY with 2,000 rows within 60 s\n%s", out.String())
-			}
-			if st, cp := checkpointOf(ctx, client, hist); st == 2 && cp.Matched >= 2000 {
-				break
-			}
-		}
-		time.Sleep(time.Duration(rand.IntN(300)) * time.Millisecond)
-		cmd.Process.Kill()
-		<-exited
+		killAfterCheckpoint(t, ctx, client, hist, args, "the COPY with 2,000 rows",
+			func(st int, cp executor.Checkpoint) bool { return st == 2 && cp.Matched >= 2000 })
 		loaded := len(scanAll(t, ctx, client, table))
 		t.Logf("killed with %d of %d rows loaded", loaded, rows)
 
