@@ -118,3 +118,17 @@ func TestTransactionCapacityException(t *testing.T) {
 		t.Error("a difference outside the capacity excused")
 	}
 }
+
+// TestCanonicalJSON: both backends get one spelling of a request, whatever
+// order the SDK wrote a Go map's entries in.
+func TestCanonicalJSON(t *testing.T) {
+	a := canonicalJSON([]byte(`{"RequestItems":{"B":{"Keys":[{"id":{"N":"1.50"}}]},"A":{"Keys":[]}},"ReturnConsumedCapacity":"TOTAL"}`))
+	b := canonicalJSON([]byte(`{"ReturnConsumedCapacity":"TOTAL","RequestItems":{"A":{"Keys":[]},"B":{"Keys":[{"id":{"N":"1.50"}}]}}}`))
+	want := `{"RequestItems":{"A":{"Keys":[]},"B":{"Keys":[{"id":{"N":"1.50"}}]}},"ReturnConsumedCapacity":"TOTAL"}`
+	if string(a) != want || string(b) != want {
+		t.Errorf("canonical forms:\n%s\n%s\nwant\n%s", a, b, want)
+	}
+	if got := canonicalJSON([]byte("not json")); string(got) != "not json" {
+		t.Errorf("a body that is not JSON became %q", got)
+	}
+}
