@@ -153,13 +153,6 @@ func (e *Executor) schemaChanged(table string) {
 }
 
 // hasIndex reports whether the table has a GSI or LSI called name.
-// repeating reports whether the statement run under ctx may have run
-// before, interrupted (WriteCheckpoints.Repeat): a migration's rerun.
-func repeating(ctx context.Context) bool {
-	wc, _ := writeCheckpointsFrom(ctx)
-	return wc.Repeat
-}
-
 // earlierCreate reports whether the existing table a CREATE TABLE found is
 // the one an interrupted run of the statement created (repeating): the
 // same key schema, key types and index names.

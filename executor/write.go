@@ -11,7 +11,6 @@ import (
 	"github.com/ddbsql/ddbsql/parser"
 	"github.com/ddbsql/ddbsql/planner"
 	"github.com/ddbsql/ddbsql/sqlerr"
-	"github.com/ddbsql/ddbsql/value"
 )
 
 // Each write statement sends one call for one item, and nothing here retries
@@ -56,11 +55,11 @@ func (e *Executor) sendPut(ctx context.Context, env *env, n *planner.PutItem, it
 // own from an interrupted earlier run of the statement
 // (WriteCheckpoints.Repeat): the stored item equals item.
 func (e *Executor) ownEarlierPut(ctx context.Context, env *env, n *planner.PutItem, item Item) bool {
-	if wc, _ := writeCheckpointsFrom(ctx); !wc.Repeat {
+	if !repeating(ctx) {
 		return false
 	}
-	cur, err := e.currentItem(ctx, env, n.Table, keyOf(n.KeyAttrs, item))
-	return err == nil && cur != nil && value.Equal(&types.AttributeValueMemberM{Value: cur}, &types.AttributeValueMemberM{Value: item})
+	same, err := e.storedAs(ctx, env, n.Table, n.KeyAttrs, item, nil)
+	return err == nil && same
 }
 
 // putInput is the PutItem request writing item for n: guarded by

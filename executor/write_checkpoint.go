@@ -141,6 +141,13 @@ func WithWriteCheckpoints(ctx context.Context, wc WriteCheckpoints) context.Cont
 	return context.WithValue(ctx, writeCheckpointsKey{}, wc)
 }
 
+// repeating reports whether the statement run under ctx may have run
+// before, interrupted (WriteCheckpoints.Repeat): a migration's rerun.
+func repeating(ctx context.Context) bool {
+	wc, _ := writeCheckpointsFrom(ctx)
+	return wc.Repeat
+}
+
 func writeCheckpointsFrom(ctx context.Context) (WriteCheckpoints, bool) {
 	wc, ok := ctx.Value(writeCheckpointsKey{}).(WriteCheckpoints)
 	return wc, ok

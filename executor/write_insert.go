@@ -63,8 +63,7 @@ func (e *Executor) putItems(ctx context.Context, env *env, n *planner.PutItems) 
 	if resuming {
 		ws.written.Store(before)
 	}
-	wc, _ := writeCheckpointsFrom(ctx)
-	ins := &inserting{n: n, tr: tr, ws: ws, resuming: resuming || wc.Repeat}
+	ins := &inserting{n: n, tr: tr, ws: ws, resuming: resuming || repeating(ctx)}
 	var err error
 	switch {
 	case n.Upsert:
@@ -196,17 +195,27 @@ func (e *Executor) checkOwnWrite(ctx context.Context, env *env, ins *inserting, 
 	if !(ins.resuming || retried) {
 		return duplicateKey(single, item, cause)
 	}
-	if found == nil {
-		// A backend without ReturnValuesOnConditionCheckFailure: read it.
-		var err error
-		if found, err = e.currentItem(ctx, env, ins.n.Table, keyOf(ins.n.KeyAttrs, item)); err != nil {
-			return mapTableError(err, ins.n.Table)
-		}
+	same, err := e.storedAs(ctx, env, ins.n.Table, ins.n.KeyAttrs, item, found)
+	if err != nil {
+		return mapTableError(err, ins.n.Table)
 	}
-	if found == nil || !value.Equal(&types.AttributeValueMemberM{Value: found}, &types.AttributeValueMemberM{Value: item}) {
+	if !same {
 		return duplicateKey(single, item, cause)
 	}
 	return nil
+}
+
+// storedAs reports whether the item stored under item's key equals item.
+// found is the stored item a failed condition returned (ALL_OLD), nil
+// when the backend returns none, in which case the item is read.
+func (e *Executor) storedAs(ctx context.Context, env *env, table string, keyAttrs []string, item, found Item) (bool, error) {
+	if found == nil {
+		var err error
+		if found, err = e.currentItem(ctx, env, table, keyOf(keyAttrs, item)); err != nil {
+			return false, err
+		}
+	}
+	return found != nil && value.Equal(&types.AttributeValueMemberM{Value: found}, &types.AttributeValueMemberM{Value: item}), nil
 }
 
 // batchPutAll runs UPSERT of several items through BatchWriteItem.
