@@ -28,10 +28,11 @@ import (
 // on), then removes the marks: a second pass reads the items that carry
 // a mark and removes it from each (any mark: one left by an abandoned run
 // of an earlier text of the statement goes too; the migration lock keeps
-// other statements from marking meanwhile). A statement resumed from that checkpoint only removes the
-// marks. Marking costs no extra call per item but a second pass over the
-// items, with one write each, and while it runs readers see the attribute.
-// A set-based UPDATE with RETURNING is not marked.
+// other statements from marking meanwhile). A statement resumed from that
+// checkpoint only removes the marks. Marking costs no extra call per item
+// but a second pass over the items, with one write each, and while it
+// runs readers see the attribute. A set-based UPDATE with RETURNING is not
+// marked.
 
 // SettingMarkUpdates is the session setting that lets a statement given a
 // mark use it ("on", the default); "off" runs the UPDATE unmarked, with
